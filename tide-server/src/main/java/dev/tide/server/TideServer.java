@@ -1,0 +1,244 @@
+package dev.tide.server;
+
+import dev.tide.engine.command.CommandTable;
+import dev.tide.engine.commands.EngineCommands;
+import dev.tide.engine.keyspace.Database;
+import dev.tide.engine.keyspace.EngineConfig;
+import dev.tide.engine.keyspace.Keyspace;
+import dev.tide.protocol.RespRequestDecoder;
+import dev.tide.server.commands.ServerCommands;
+import dev.tide.server.config.ServerConfig;
+import dev.tide.server.connection.ClientConnection;
+import dev.tide.server.connection.ClientRegistry;
+import dev.tide.server.dispatch.CommandExecutor;
+import dev.tide.server.dispatch.CommandStats;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * One Tide node serving the Redis protocol: the Netty server, the keyspace, the command table,
+ * and housekeeping (active expiry). Start with {@link #start()}, stop with {@link #close()}.
+ *
+ * <p>I/O runs on Netty event loops (epoll when available), one per core; commands run on the
+ * event loop of the connection that sent them, taking the shard locks of their keys (see
+ * {@link CommandExecutor}). Housekeeping runs on one scheduler thread, {@code hz} times a second.
+ */
+public final class TideServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(TideServer.class);
+
+  /** Active expiry rounds per shard per housekeeping tick (bounds the work of one tick). */
+  private static final int ACTIVE_EXPIRE_LOOPS_PER_TICK = 16;
+
+  private final ServerConfig config;
+  private final LongSupplier clock;
+  private final EngineConfig engineConfig = new EngineConfig();
+  private final Database db;
+  private final CommandTable table = new CommandTable();
+  private final CommandStats stats = new CommandStats();
+  private final ClientRegistry clients = new ClientRegistry();
+  private final CommandExecutor executor;
+  private final long startedMs;
+  private EventLoopGroup bossGroup;
+  private EventLoopGroup workerGroup;
+  private ScheduledExecutorService housekeeping;
+  private Channel serverChannel;
+  private volatile boolean shuttingDown;
+
+  public TideServer(ServerConfig config) {
+    this(config, System::currentTimeMillis);
+  }
+
+  public TideServer(ServerConfig config, LongSupplier clock) {
+    this.config = config.conclude();
+    this.clock = clock;
+    engineConfig.maxmemoryBytes = config.maxmemoryBytes;
+    engineConfig.maxmemoryPolicy = config.maxmemoryPolicy;
+    engineConfig.maxmemorySamples = config.maxmemorySamples;
+    this.db = new Database(engineConfig, config.shards);
+    this.executor = new CommandExecutor(table, db, clock, stats, config.requirePass);
+    this.startedMs = clock.getAsLong();
+    EngineCommands.registerAll(table);
+    ServerCommands.registerAll(table, this);
+  }
+
+  /** Binds the port and starts serving; returns once the server accepts connections. */
+  public TideServer start() throws InterruptedException {
+    boolean epoll = Epoll.isAvailable();
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    bossGroup = new MultiThreadIoEventLoopGroup(1, io);
+    workerGroup = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(bossGroup, workerGroup)
+        .channel(channelType)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_KEEPALIVE, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 1024 * 1024))
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            acceptConnection(ch);
+          }
+        });
+    serverChannel = bootstrap.bind(new InetSocketAddress(config.bind, config.port)).sync().channel();
+    housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "tide-housekeeping");
+      t.setDaemon(true);
+      return t;
+    });
+    long periodMs = Math.max(1, 1000 / config.hz);
+    housekeeping.scheduleAtFixedRate(this::housekeepingTick, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    log.info("Tide listening on {}:{} ({} transport, {} shards)", config.bind, port(), epoll ? "epoll" : "nio",
+        db.shardCount());
+    return this;
+  }
+
+  private void acceptConnection(SocketChannel ch) {
+    if (clients.size() >= config.maxClients || shuttingDown) {
+      clients.rejected();
+      ch.writeAndFlush(Unpooled.copiedBuffer("-ERR max number of clients reached\r\n", StandardCharsets.US_ASCII))
+          .addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    boolean needsAuth = executor.requirePass() != null;
+    RespRequestDecoder decoder = new RespRequestDecoder(config.protocolLimits(), !needsAuth);
+    ClientConnection conn = new ClientConnection(clients.nextId(), ch, executor, clients, decoder, !needsAuth,
+        clock.getAsLong());
+    ch.pipeline().addLast("resp-decoder", decoder);
+    ch.pipeline().addLast("client", conn);
+  }
+
+  private void housekeepingTick() {
+    try {
+      long now = clock.getAsLong();
+      for (int i = 0; i < db.shardCount(); i++) {
+        Keyspace ks = db.shard(i);
+        if (ks.expiresSize() == 0) {
+          continue;
+        }
+        if (ks.lock().tryLock()) {
+          try {
+            ks.activeExpireCycle(now, ACTIVE_EXPIRE_LOOPS_PER_TICK);
+          } finally {
+            ks.lock().unlock();
+          }
+        }
+      }
+      for (Runnable task : periodicTasks) {
+        task.run();
+      }
+    } catch (RuntimeException e) {
+      log.error("housekeeping failed", e);
+    }
+  }
+
+  private final java.util.List<Runnable> periodicTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Adds work to run on every housekeeping tick ({@code hz} times a second); it must be quick. */
+  public void addPeriodicTask(Runnable task) {
+    periodicTasks.add(task);
+  }
+
+  /** The port actually bound (useful when configured as 0). */
+  public int port() {
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  public EngineConfig engineConfig() {
+    return engineConfig;
+  }
+
+  public Database db() {
+    return db;
+  }
+
+  public CommandTable table() {
+    return table;
+  }
+
+  public CommandStats stats() {
+    return stats;
+  }
+
+  public ClientRegistry clients() {
+    return clients;
+  }
+
+  public CommandExecutor executor() {
+    return executor;
+  }
+
+  public long startedMs() {
+    return startedMs;
+  }
+
+  public long now() {
+    return clock.getAsLong();
+  }
+
+  @Override
+  public void close() {
+    shuttingDown = true;
+    if (housekeeping != null) {
+      housekeeping.shutdownNow();
+    }
+    if (serverChannel != null) {
+      serverChannel.close().syncUninterruptibly();
+    }
+    for (ClientConnection c : clients.all()) {
+      c.kill();
+    }
+    if (workerGroup != null) {
+      workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    if (bossGroup != null) {
+      bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    for (Runnable hook : closeHooks) {
+      try {
+        hook.run();
+      } catch (RuntimeException e) {
+        log.warn("close hook failed", e);
+      }
+    }
+    log.info("Tide stopped");
+  }
+
+  private final java.util.List<Runnable> closeHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Runs when the server stops (metrics endpoint, ...). */
+  public void onClose(Runnable hook) {
+    closeHooks.add(hook);
+  }
+}

@@ -1,0 +1,51 @@
+package dev.tide.server.testing;
+
+import dev.tide.server.TideServer;
+import dev.tide.server.config.ServerConfig;
+
+import java.util.function.Consumer;
+
+/** A Tide node started in-process on a free loopback port for a test; stopped on close. */
+public final class TideTestServer implements AutoCloseable {
+
+  private final TideServer server;
+
+  private TideTestServer(TideServer server) {
+    this.server = server;
+  }
+
+  public static TideTestServer start() {
+    return start(c -> { });
+  }
+
+  public static TideTestServer start(Consumer<ServerConfig> configure) {
+    ServerConfig config = new ServerConfig();
+    config.port = 0;
+    configure.accept(config);
+    TideServer server = new TideServer(config);
+    try {
+      server.start();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return new TideTestServer(server);
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public TideServer server() {
+    return server;
+  }
+
+  public RespClient client() {
+    return new RespClient(port());
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
