@@ -2,6 +2,7 @@ package dev.tide.server;
 
 import dev.tide.engine.command.CommandTable;
 import dev.tide.engine.commands.EngineCommands;
+import dev.tide.engine.eviction.Evictor;
 import dev.tide.engine.keyspace.Database;
 import dev.tide.engine.keyspace.EngineConfig;
 import dev.tide.engine.keyspace.Keyspace;
@@ -12,6 +13,8 @@ import dev.tide.server.connection.ClientConnection;
 import dev.tide.server.connection.ClientRegistry;
 import dev.tide.server.dispatch.CommandExecutor;
 import dev.tide.server.dispatch.CommandStats;
+import dev.tide.server.metrics.MetricsHttpServer;
+import dev.tide.server.metrics.TideMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -62,7 +65,10 @@ public final class TideServer implements AutoCloseable {
   private final CommandStats stats = new CommandStats();
   private final ClientRegistry clients = new ClientRegistry();
   private final CommandExecutor executor;
+  private final Evictor evictor;
   private final long startedMs;
+  private TideMetrics metrics;
+  private MetricsHttpServer metricsHttp;
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
   private ScheduledExecutorService housekeeping;
@@ -81,6 +87,8 @@ public final class TideServer implements AutoCloseable {
     engineConfig.maxmemorySamples = config.maxmemorySamples;
     this.db = new Database(engineConfig, config.shards);
     this.executor = new CommandExecutor(table, db, clock, stats, config.requirePass);
+    this.evictor = new Evictor(db);
+    executor.setMemoryGuard(() -> evictor.makeRoom(clock.getAsLong()));
     this.startedMs = clock.getAsLong();
     EngineCommands.registerAll(table);
     ServerCommands.registerAll(table, this);
@@ -117,7 +125,42 @@ public final class TideServer implements AutoCloseable {
     housekeeping.scheduleAtFixedRate(this::housekeepingTick, periodMs, periodMs, TimeUnit.MILLISECONDS);
     log.info("Tide listening on {}:{} ({} transport, {} shards)", config.bind, port(), epoll ? "epoll" : "nio",
         db.shardCount());
+    if (config.metricsPort != 0) {
+      startMetrics();
+    }
     return this;
+  }
+
+  /** Serves /metrics and /health on {@code bind:metricsPort}; stopped by {@link #close()}. */
+  private void startMetrics() {
+    metrics = new TideMetrics(this);
+    executor.setCommandListener(metrics);
+    metricsHttp = MetricsHttpServer.start(config.bind, config.metricsPort, metrics::scrape, this::isReady);
+    onClose(() -> {
+      metricsHttp.close();
+      executor.setCommandListener(null);
+      metrics.close();
+    });
+    log.info("Metrics at http://{}:{}/metrics, readiness at /health", config.bind, metricsHttp.port());
+  }
+
+  /** True while the node accepts clients: listening and not shutting down (what /health reports). */
+  public boolean isReady() {
+    Channel ch = serverChannel;
+    return ch != null && ch.isActive() && !shuttingDown;
+  }
+
+  /** The metrics port actually bound, or 0 when the endpoint is off. */
+  public int metricsPort() {
+    return metricsHttp == null ? 0 : metricsHttp.port();
+  }
+
+  public TideMetrics metrics() {
+    return metrics;
+  }
+
+  public Evictor evictor() {
+    return evictor;
   }
 
   private void acceptConnection(SocketChannel ch) {
@@ -150,6 +193,9 @@ public final class TideServer implements AutoCloseable {
             ks.lock().unlock();
           }
         }
+      }
+      if (engineConfig.maxmemoryBytes > 0) {
+        evictor.evict(now); // finishes eviction a command left in progress at its time bound
       }
       for (Runnable task : periodicTasks) {
         task.run();

@@ -68,6 +68,12 @@ public final class ByteDict<V> {
   private int rehashIndex = -1;
   /** Suspends shrinking while a caller iterates with {@link #forEach} and deletes. */
   private boolean resizeAllowed = true;
+  /**
+   * Buckets of both tables, kept in one field so that memory accounting can read it from another
+   * thread without the owner's lock (a moment old at worst, never torn: it is volatile, and only
+   * written when a table is created or dropped).
+   */
+  private volatile long capacity = INITIAL_CAPACITY;
 
   @SuppressWarnings("unchecked")
   private static <V> Node<V>[] newTable(int capacity) {
@@ -92,9 +98,9 @@ public final class ByteDict<V> {
     return size() == 0;
   }
 
-  /** Buckets in use, for memory accounting. */
+  /** Buckets allocated in both tables, for memory accounting; safe to read without the owner's lock. */
   public long capacity() {
-    return (long) table0.length + (table1 == null ? 0 : table1.length);
+    return capacity;
   }
 
   public V get(byte[] key) {
@@ -204,6 +210,7 @@ public final class ByteDict<V> {
     size0 = 0;
     size1 = 0;
     rehashIndex = -1;
+    capacity = INITIAL_CAPACITY;
   }
 
   /**
@@ -335,6 +342,7 @@ public final class ByteDict<V> {
     table1 = newTable(capacity);
     size1 = 0;
     rehashIndex = 0;
+    this.capacity = (long) table0.length + capacity;
   }
 
   /** Moves one bucket (visiting at most {@link #REHASH_EMPTY_VISITS} empty ones) to the new table. */
@@ -369,6 +377,7 @@ public final class ByteDict<V> {
       table1 = null;
       size1 = 0;
       rehashIndex = -1;
+      capacity = table0.length;
     }
   }
 

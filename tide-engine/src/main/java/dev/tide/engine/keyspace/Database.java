@@ -60,11 +60,34 @@ public final class Database {
     return shards[shardIndex(key)];
   }
 
-  /** Estimated bytes held by all shards; read without locks, so a moment old. */
+  /**
+   * Estimated heap bytes held by the data of all shards: keys, values, expiry entries and the
+   * dict tables themselves ({@code used_memory}; what {@code maxmemory} limits). Read without
+   * locks, so a moment old. Connection buffers and the JVM's own overhead are not included; see
+   * {@code docs/memory.md} for how this relates to the process's RSS.
+   */
   public long usedBytes() {
     long sum = 0;
     for (Keyspace k : shards) {
-      sum += k.usedBytes();
+      sum += k.usedBytes() + k.tableBytes();
+    }
+    return sum;
+  }
+
+  /** Keys in all shards (read without locks). */
+  public long keyCount() {
+    long sum = 0;
+    for (Keyspace k : shards) {
+      sum += k.size();
+    }
+    return sum;
+  }
+
+  /** Keys with an expiry in all shards (read without locks). */
+  public long expiringKeyCount() {
+    long sum = 0;
+    for (Keyspace k : shards) {
+      sum += k.expiresSize();
     }
     return sum;
   }

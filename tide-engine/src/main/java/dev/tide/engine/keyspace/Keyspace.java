@@ -469,9 +469,12 @@ public final class Keyspace {
     return access;
   }
 
-  /** Estimated heap bytes of the dict structures themselves (buckets), outside per-key figures. */
+  /**
+   * Estimated heap bytes of the dict tables themselves (bucket arrays of the key and expiry
+   * dicts, both tables while rehashing), outside the per-key figures. Safe without the lock.
+   */
   public long tableBytes() {
-    return (dict.capacity() + expires.capacity()) * Memory.REFERENCE;
+    return Memory.ARRAY_HEADER * 2L + (dict.capacity() + expires.capacity()) * Memory.REFERENCE;
   }
 
   private static long keyOverhead(byte[] key) {

@@ -14,5 +14,6 @@ public final class ServerCommands {
     TransactionCommands.register(table, server);
     PubSubCommands.register(table, server);
     AdminCommands.register(table, server);
+    DebugCommands.register(table, server);
   }
 }

@@ -44,6 +44,7 @@ public final class CommandExecutor {
   private final CommandStats stats;
   private volatile String requirePass;
   private volatile MemoryGuard memoryGuard = MemoryGuard.NONE;
+  private volatile CommandListener commandListener = CommandListener.NONE;
   private final ThreadLocal<CommandContext> contexts = ThreadLocal.withInitial(CommandContext::new);
   private final ThreadLocal<ArrayDeque<ReadyKey>> readyQueues = ThreadLocal.withInitial(ArrayDeque::new);
 
@@ -84,6 +85,11 @@ public final class CommandExecutor {
 
   public void setMemoryGuard(MemoryGuard guard) {
     this.memoryGuard = guard;
+  }
+
+  /** Installs the listener told about every command that ran (metrics); replaces the previous one. */
+  public void setCommandListener(CommandListener listener) {
+    this.commandListener = listener == null ? CommandListener.NONE : listener;
   }
 
   // ---- entry point ------------------------------------------------------------------------------
@@ -255,12 +261,14 @@ public final class CommandExecutor {
   }
 
   private void record(CommandSpec spec, long startedNanos, boolean failed) {
+    long nanos = System.nanoTime() - startedNanos;
     CommandStats.Counters c = stats.of(spec.name());
     c.calls.increment();
-    c.micros.add((System.nanoTime() - startedNanos) / 1000);
+    c.micros.add(nanos / 1000);
     if (failed) {
       c.failed.increment();
     }
+    commandListener.commandCompleted(spec, nanos, failed);
   }
 
   // ---- blocking ---------------------------------------------------------------------------------
