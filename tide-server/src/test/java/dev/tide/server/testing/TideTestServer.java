@@ -4,6 +4,7 @@ import dev.tide.server.TideServer;
 import dev.tide.server.config.ServerConfig;
 
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /** A Tide node started in-process on a free loopback port for a test; stopped on close. */
 public final class TideTestServer implements AutoCloseable {
@@ -19,10 +20,15 @@ public final class TideTestServer implements AutoCloseable {
   }
 
   public static TideTestServer start(Consumer<ServerConfig> configure) {
+    return start(configure, System::currentTimeMillis);
+  }
+
+  /** Starts a node whose commands see {@code clockMs} as the time (tests of idle times, TTLs ...). */
+  public static TideTestServer start(Consumer<ServerConfig> configure, LongSupplier clockMs) {
     ServerConfig config = new ServerConfig();
     config.port = 0;
     configure.accept(config);
-    TideServer server = new TideServer(config);
+    TideServer server = new TideServer(config, clockMs);
     try {
       server.start();
     } catch (InterruptedException e) {
