@@ -26,7 +26,7 @@ public final class DebugCommands {
   /** Redis's error for a bad count or size. */
   static final String NOT_POSITIVE = "ERR value is out of range, must be positive";
   /** Share of the free heap one POPULATE may claim, so it cannot drive the JVM out of memory. */
-  static final double POPULATE_MAX_HEAP_SHARE = 0.8;
+  static final double POPULATE_MAX_HEAP_SHARE = 0.9;
 
   private DebugCommands() {
   }
@@ -70,13 +70,17 @@ public final class DebugCommands {
     long count = positive(ctx.arg(2));
     byte[] prefix = ctx.argc() > 3 ? ctx.arg(3) : "key".getBytes(StandardCharsets.US_ASCII);
     long size = ctx.argc() > 4 ? positive(ctx.arg(4)) : 0;
-    long perKey = Memory.DICT_NODE + Memory.bytes(prefix.length + 21) + Memory.bytes((int) Math.min(size + 26, 1 << 30))
-        + 2L * Memory.REFERENCE;
+    int digits = Long.toString(Math.max(0, count - 1)).length();
+    long valueLength = size == 0 ? "value:".length() + digits : size;
+    // What each key will hold: node, key and value arrays, and its share of the dict table.
+    long perKey = Memory.DICT_NODE + Memory.bytes(prefix.length + 1 + digits)
+        + Memory.bytes((int) Math.min(valueLength, Integer.MAX_VALUE - 64)) + 2L * Memory.REFERENCE;
     Runtime rt = Runtime.getRuntime();
     long freeHeap = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
     if (size > Integer.MAX_VALUE - 64 || count > (long) (freeHeap * POPULATE_MAX_HEAP_SHARE) / perKey) {
-      throw new CommandException("ERR DEBUG POPULATE would need about " + (count * perKey >> 20)
-          + " MB of heap, more than the " + (freeHeap >> 20) + " MB free");
+      long neededMb = (long) ((double) count * perKey / (1 << 20));
+      throw new CommandException("ERR DEBUG POPULATE would need about " + neededMb + " MB of heap, more than the "
+          + (freeHeap >> 20) + " MB free");
     }
     long now = ctx.nowMs();
     byte[] keyBuf = Arrays.copyOf(prefix, prefix.length + 21);

@@ -66,17 +66,22 @@ public final class TideMetrics implements CommandListener, AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ConcurrentHashMap<CommandSpec, Timer> timers = new ConcurrentHashMap<>();
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+  /** Command counters already exposed, by command name (only touched by scrapes). */
+  private final Map<String, CommandStats.Counters> boundCommands = new java.util.HashMap<>();
+  /** Error codes already exposed. */
+  private final java.util.Set<String> boundErrors = new java.util.HashSet<>();
 
   public TideMetrics(TideServer server) {
     this.server = server;
+    // Filters first: Micrometer applies them only to meters registered afterwards.
+    // Its process.cpu.time (nanoseconds) and system.cpu.count break Prometheus naming rules
+    // (promtool flags both); the standard process_cpu_seconds_total replaces the first.
+    registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
+    registry.config().meterFilter(MeterFilter.denyNameStartsWith("system.cpu.count"));
     bindServerMeters();
     new JvmMemoryMetrics().bindTo(registry);
     gcMetrics.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
-    // Micrometer's process.cpu.time (nanoseconds) and system.cpu.count break Prometheus naming
-    // rules (promtool flags both); the standard process_cpu_seconds_total replaces the first.
-    registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
-    registry.config().meterFilter(MeterFilter.denyNameStartsWith("system.cpu.count"));
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
@@ -142,12 +147,25 @@ public final class TideMetrics implements CommandListener, AutoCloseable {
     }
   }
 
-  /** Registers counters for commands and error codes seen since the last scrape (idempotent). */
+  /**
+   * Registers counters for commands and error codes first seen since the last scrape. Scrapes
+   * run on the endpoint's single thread, so the sets need no locking.
+   */
   private void bindCommandMeters() {
     CommandStats stats = server.stats();
     for (Map.Entry<String, CommandStats.Counters> e : stats.snapshot().entrySet()) {
       CommandStats.Counters c = e.getValue();
       String command = e.getKey();
+      if (boundCommands.get(command) == c) {
+        continue;
+      }
+      boundCommands.put(command, c);
+      if (registry.find("tide.commands").tag("command", command).functionCounter() != null) {
+        // CONFIG RESETSTAT replaced the counters: point the meters at the new ones.
+        registry.remove(registry.find("tide.commands").tag("command", command).functionCounter());
+        registry.remove(registry.find("tide.commands.rejected").tag("command", command).functionCounter());
+        registry.remove(registry.find("tide.commands.failed").tag("command", command).functionCounter());
+      }
       FunctionCounter.builder("tide.commands", c, x -> x.calls.sum()).description("Commands run")
           .tag("command", command).register(registry);
       FunctionCounter.builder("tide.commands.rejected", c, x -> x.rejected.sum())
@@ -157,6 +175,9 @@ public final class TideMetrics implements CommandListener, AutoCloseable {
           .description("Commands that ran and replied with an error").tag("command", command).register(registry);
     }
     for (String code : stats.errorCounts().keySet()) {
+      if (!boundErrors.add(code)) {
+        continue;
+      }
       FunctionCounter.builder("tide.errors", stats, s -> s.errorCounts().getOrDefault(code, 0L))
           .description("Error replies by error code (INFO errorstats)").tag("error", code).register(registry);
     }
