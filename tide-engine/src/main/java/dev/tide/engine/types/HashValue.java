@@ -100,6 +100,19 @@ public final class HashValue extends CollectionValue {
     return SHELL + DICT_SHELL + dict.capacity() * Memory.REFERENCE + dictEntryBytes;
   }
 
+  /**
+   * {@link #memoryBytes()} computed from scratch, O(n): for tests and assertions that the
+   * incremental figure is right.
+   */
+  public long memoryBytesRecomputed() {
+    if (packed != null) {
+      return SHELL + Memory.bytes(packed.length);
+    }
+    long[] sum = {0};
+    dict.forEach(n -> sum[0] += entryBytes(n.key(), n.value()));
+    return SHELL + DICT_SHELL + dict.capacity() * Memory.REFERENCE + sum[0];
+  }
+
   private static long entryBytes(byte[] field, byte[] value) {
     return Memory.DICT_NODE + Memory.bytes(field) + Memory.bytes(value);
   }

@@ -106,6 +106,19 @@ public final class SetValue extends CollectionValue {
     return SHELL + DICT_SHELL + dict.capacity() * Memory.REFERENCE + dictEntryBytes;
   }
 
+  /**
+   * {@link #memoryBytes()} computed from scratch, O(n): for tests and assertions that the
+   * incremental figure is right.
+   */
+  public long memoryBytesRecomputed() {
+    if (ints != null) {
+      return SHELL + Memory.bytes(ints.length);
+    }
+    long[] sum = {0};
+    dict.forEach(n -> sum[0] += entryBytes(n.key()));
+    return SHELL + DICT_SHELL + dict.capacity() * Memory.REFERENCE + sum[0];
+  }
+
   private static long entryBytes(byte[] member) {
     return Memory.DICT_NODE + Memory.bytes(member);
   }
