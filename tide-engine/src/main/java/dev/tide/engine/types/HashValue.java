@@ -37,10 +37,21 @@ import java.util.random.RandomGenerator;
  */
 public final class HashValue extends CollectionValue {
 
-  /** Heap bytes of this object: 12-byte header, 5 fields (8+4+4+4+4+8), aligned. */
-  private static final int SHELL = 48;
-  /** A {@link ByteDict} object (header and 6 fields, 40 bytes) and its table's array header. */
-  private static final int DICT_SHELL = 40 + Memory.ARRAY_HEADER;
+  /** An object header: an array header less its 4-byte length. */
+  private static final int OBJECT_HEADER = Memory.ARRAY_HEADER - 4;
+  /** Heap bytes of this object: header, two references, two ints and two longs. */
+  private static final long SHELL = Memory.align(OBJECT_HEADER + 2L * Memory.REFERENCE + 2 * 4 + 2 * 8);
+  /**
+   * A {@link ByteDict} object (header, two table references, three ints, a boolean) and its
+   * table's array header; the table's slots are counted from its capacity.
+   */
+  private static final long DICT_SHELL = Memory.align(OBJECT_HEADER + 2L * Memory.REFERENCE + 3 * 4 + 1)
+      + Memory.ARRAY_HEADER;
+  /**
+   * Largest listpack array: past it the hash converts whatever the thresholds say (Redis's
+   * {@code LISTPACK_MAX_SAFETY_SIZE}, 1 GiB), so a generous CONFIG SET cannot overflow an array.
+   */
+  public static final long LISTPACK_MAX_SAFETY_BYTES = 1L << 30;
   private static final byte[] EMPTY = new byte[0];
   /** Shrink the listpack's array when less than half of it is used and it is larger than this. */
   private static final int SHRINK_MIN_BYTES = 64;
@@ -156,7 +167,8 @@ public final class HashValue extends CollectionValue {
    * {@code maxListpackEntries} fields. Returns true when the field is new.
    */
   public boolean put(byte[] field, byte[] value, int maxListpackEntries, int maxListpackValue) {
-    if (packed != null && (field.length > maxListpackValue || value.length > maxListpackValue)) {
+    if (packed != null && (field.length > maxListpackValue || value.length > maxListpackValue
+        || packedUsed + 10L + field.length + value.length > LISTPACK_MAX_SAFETY_BYTES)) {
       convertToHashtable();
     }
     if (packed == null) {

@@ -32,10 +32,22 @@ import java.util.random.RandomGenerator;
  */
 public final class SetValue extends CollectionValue {
 
-  /** Heap bytes of this object: 12-byte header, fields (8+1+4+4+4+8), aligned. */
-  private static final int SHELL = 48;
-  /** A {@link ByteDict} object (header and 6 fields, 40 bytes) and its table's array header. */
-  private static final int DICT_SHELL = 40 + Memory.ARRAY_HEADER;
+  /** An object header: an array header less its 4-byte length. */
+  private static final int OBJECT_HEADER = Memory.ARRAY_HEADER - 4;
+  /** Heap bytes of this object: header, two references, a byte, an int and two longs. */
+  private static final long SHELL = Memory.align(OBJECT_HEADER + 2L * Memory.REFERENCE + 1 + 4 + 2 * 8);
+  /**
+   * A {@link ByteDict} object (header, two table references, three ints, a boolean) and its
+   * table's array header; the table's slots are counted from its capacity.
+   */
+  private static final long DICT_SHELL = Memory.align(OBJECT_HEADER + 2L * Memory.REFERENCE + 3 * 4 + 1)
+      + Memory.ARRAY_HEADER;
+  /**
+   * Most members an intset holds whatever {@code set-max-intset-entries} says: 2^26 eight-byte
+   * integers fill a 512 MiB array, well inside Java's array limit (Redis caps at 2^30 for its own
+   * intset internals; a set this large is a hashtable in any sane configuration).
+   */
+  public static final int MAX_INTSET_ENTRIES = 1 << 26;
   private static final byte[] EMPTY = new byte[0];
   /** Shrink the intset's array when less than half of it is used and it is larger than this. */
   private static final int SHRINK_MIN_BYTES = 64;
@@ -144,7 +156,7 @@ public final class SetValue extends CollectionValue {
         if (!addInt(v[0])) {
           return false;
         }
-        if (intCount > maxIntsetEntries) {
+        if (intCount > Math.min(maxIntsetEntries, MAX_INTSET_ENTRIES)) {
           convertToHashtable();
         }
         return true;
