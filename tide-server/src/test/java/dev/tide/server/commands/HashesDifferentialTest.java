@@ -21,13 +21,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** HSET ... HSCAN against redis-server 7.0: replies, errors, encodings and random-reply shapes. */
 class HashesDifferentialTest extends DifferentialTestBase {
 
-  /** Redis 7.0 defaults: hash-max-listpack-entries and hash-max-listpack-value. */
+  /**
+   * hash-max-listpack-entries and hash-max-listpack-value as redis.conf ships them. (Redis 7.0's
+   * built-in default for the entries is 512, which a redis-server started without a config file
+   * uses; both servers are set explicitly so the test does not depend on either default.)
+   */
   private static final int LISTPACK_ENTRIES = 128;
   private static final int LISTPACK_VALUE = 64;
 
   @BeforeEach
-  void clearTide() {
+  void clearTideAndPinThresholds() {
     CollectionDiffSupport.flushTide(tideServer.server().db());
+    tideServer.server().engineConfig().hashMaxListpackEntries = LISTPACK_ENTRIES;
+    tideServer.server().engineConfig().hashMaxListpackValue = LISTPACK_VALUE;
+    assertThat(diff.redis().call("CONFIG", "SET", "hash-max-listpack-entries", Integer.toString(LISTPACK_ENTRIES)))
+        .isEqualTo(new RespClient.Simple("OK"));
+    assertThat(diff.redis().call("CONFIG", "SET", "hash-max-listpack-value", Integer.toString(LISTPACK_VALUE)))
+        .isEqualTo(new RespClient.Simple("OK"));
   }
 
   @Test

@@ -22,8 +22,11 @@ class SetsDifferentialTest extends DifferentialTestBase {
   private static final int INTSET_ENTRIES = 512;
 
   @BeforeEach
-  void clearTide() {
+  void clearTideAndPinThresholds() {
     CollectionDiffSupport.flushTide(tideServer.server().db());
+    tideServer.server().engineConfig().setMaxIntsetEntries = INTSET_ENTRIES;
+    assertThat(diff.redis().call("CONFIG", "SET", "set-max-intset-entries", Integer.toString(INTSET_ENTRIES)))
+        .isEqualTo(new RespClient.Simple("OK"));
   }
 
   @Test
