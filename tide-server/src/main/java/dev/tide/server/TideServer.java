@@ -147,11 +147,16 @@ public final class TideServer implements AutoCloseable {
     engineConfig.maxmemorySamples = config.maxmemorySamples;
     engineConfig.lfuLogFactor = config.lfuLogFactor;
     engineConfig.lfuDecayTime = config.lfuDecayTime;
-    engineConfig.hashMaxListpackEntries = config.hashMaxListpackEntries;
-    engineConfig.hashMaxListpackValue = config.hashMaxListpackValue;
-    engineConfig.setMaxIntsetEntries = config.setMaxIntsetEntries;
-    engineConfig.zsetMaxListpackEntries = config.zsetMaxListpackEntries;
-    engineConfig.zsetMaxListpackValue = config.zsetMaxListpackValue;
+    engineConfig.hashMaxListpackEntries = clampToInt(config.hashMaxListpackEntries);
+    engineConfig.hashMaxListpackValue = clampToInt(config.hashMaxListpackValue);
+    engineConfig.setMaxIntsetEntries = clampToInt(config.setMaxIntsetEntries);
+    engineConfig.zsetMaxListpackEntries = clampToInt(config.zsetMaxListpackEntries);
+    engineConfig.zsetMaxListpackValue = clampToInt(config.zsetMaxListpackValue);
+  }
+
+  /** Thresholds are longs in Redis; no collection holds more than an int's worth, so the engine keeps ints. */
+  private static int clampToInt(long value) {
+    return (int) Math.min(Integer.MAX_VALUE, value);
   }
 
   /**

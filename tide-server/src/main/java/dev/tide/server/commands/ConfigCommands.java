@@ -52,19 +52,22 @@ final class ConfigCommands {
                 .impl(ctx -> ClientCommands.reply(ctx, HELP))));
   }
 
-  /** CONFIG GET pattern [pattern ...]: a map of name to value, each setting once. */
+  /**
+   * CONFIG GET pattern [pattern ...]: a map of name to value, each name once. As in Redis, a glob
+   * reports a setting under its name and under each alias it matches.
+   */
   static void get(CommandContext ctx, TideServer server) {
-    Map<Setting<?>, String> names = new LinkedHashMap<>();
+    Map<String, Settings.Match> byName = new LinkedHashMap<>();
     for (int i = 2; i < ctx.argc(); i++) {
       for (Settings.Match m : Settings.matching(ctx.argString(i))) {
-        names.putIfAbsent(m.setting(), m.reportedName());
+        byName.putIfAbsent(m.reportedName().toLowerCase(Locale.ROOT), m);
       }
     }
-    ctx.reply().map(names.size());
+    ctx.reply().map(byName.size());
     synchronized (server.config()) {
-      for (Map.Entry<Setting<?>, String> e : names.entrySet()) {
-        ctx.reply().bulk(e.getValue());
-        ctx.reply().bulk(e.getKey().show(server.config()));
+      for (Settings.Match m : byName.values()) {
+        ctx.reply().bulk(m.reportedName());
+        ctx.reply().bulk(m.setting().show(server.config()));
       }
     }
   }

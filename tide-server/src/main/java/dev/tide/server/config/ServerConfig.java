@@ -64,11 +64,11 @@ public final class ServerConfig {
   // Engine settings; the server copies them into its EngineConfig (see TideServer#applySettings).
   public volatile int lfuLogFactor = EngineConfig.DEFAULT_LFU_LOG_FACTOR;
   public volatile int lfuDecayTime = EngineConfig.DEFAULT_LFU_DECAY_TIME;
-  public volatile int hashMaxListpackEntries = ENGINE_DEFAULTS.hashMaxListpackEntries;
-  public volatile int hashMaxListpackValue = ENGINE_DEFAULTS.hashMaxListpackValue;
-  public volatile int setMaxIntsetEntries = ENGINE_DEFAULTS.setMaxIntsetEntries;
-  public volatile int zsetMaxListpackEntries = ENGINE_DEFAULTS.zsetMaxListpackEntries;
-  public volatile int zsetMaxListpackValue = ENGINE_DEFAULTS.zsetMaxListpackValue;
+  public volatile long hashMaxListpackEntries = ENGINE_DEFAULTS.hashMaxListpackEntries;
+  public volatile long hashMaxListpackValue = ENGINE_DEFAULTS.hashMaxListpackValue;
+  public volatile long setMaxIntsetEntries = ENGINE_DEFAULTS.setMaxIntsetEntries;
+  public volatile long zsetMaxListpackEntries = ENGINE_DEFAULTS.zsetMaxListpackEntries;
+  public volatile long zsetMaxListpackValue = ENGINE_DEFAULTS.zsetMaxListpackValue;
 
   /** Reads a Redis-style config file into this object. */
   public ServerConfig loadFile(Path file) {

@@ -137,15 +137,16 @@ public final class Settings {
         MIN_PROTOCOL_LIMIT_BYTES));
     s.add(new Setting<OutputLimits>("client-output-buffer-limit", List.of(), true, Settings::showOutputLimits,
         Settings::parseOutputLimits, (c, v) -> v.storeInto(c)));
-    s.add(integer("hash-max-listpack-entries", "hash-max-ziplist-entries", c -> c.hashMaxListpackEntries,
+    // Encoding thresholds: counts are Redis size_t settings (0..LONG_MAX), byte sizes memory settings.
+    s.add(count("hash-max-listpack-entries", "hash-max-ziplist-entries", c -> c.hashMaxListpackEntries,
         (c, v) -> c.hashMaxListpackEntries = v));
-    s.add(integer("hash-max-listpack-value", "hash-max-ziplist-value", c -> c.hashMaxListpackValue,
-        (c, v) -> c.hashMaxListpackValue = v));
-    s.add(integer("set-max-intset-entries", null, c -> c.setMaxIntsetEntries, (c, v) -> c.setMaxIntsetEntries = v));
-    s.add(integer("zset-max-listpack-entries", "zset-max-ziplist-entries", c -> c.zsetMaxListpackEntries,
+    s.add(memory("hash-max-listpack-value", "hash-max-ziplist-value", c -> c.hashMaxListpackValue,
+        (c, v) -> c.hashMaxListpackValue = v, 0));
+    s.add(count("set-max-intset-entries", null, c -> c.setMaxIntsetEntries, (c, v) -> c.setMaxIntsetEntries = v));
+    s.add(count("zset-max-listpack-entries", "zset-max-ziplist-entries", c -> c.zsetMaxListpackEntries,
         (c, v) -> c.zsetMaxListpackEntries = v));
-    s.add(integer("zset-max-listpack-value", "zset-max-ziplist-value", c -> c.zsetMaxListpackValue,
-        (c, v) -> c.zsetMaxListpackValue = v));
+    s.add(memory("zset-max-listpack-value", "zset-max-ziplist-value", c -> c.zsetMaxListpackValue,
+        (c, v) -> c.zsetMaxListpackValue = v, 0));
     return Collections.unmodifiableList(s);
   }
 
@@ -157,16 +158,21 @@ public final class Settings {
         (t, c) -> (int) parseInteger(t, min, max), set::accept);
   }
 
-  /** An encoding threshold: mutable, 0..INT_MAX, with an optional pre-7.0 alias. */
-  private static Setting<Integer> integer(String name, String alias, ToIntFunction<ServerConfig> get,
-                                          ObjIntConsumer<ServerConfig> set) {
+  /** A count threshold: mutable, 0..LONG_MAX, with an optional pre-7.0 alias. */
+  private static Setting<Long> count(String name, String alias, ToLongFunction<ServerConfig> get,
+                                     ObjLongConsumer<ServerConfig> set) {
     return new Setting<>(name, alias == null ? List.of() : List.of(alias), true,
-        c -> Integer.toString(get.applyAsInt(c)), (t, c) -> (int) parseInteger(t, 0, Integer.MAX_VALUE), set::accept);
+        c -> Long.toString(get.applyAsLong(c)), (t, c) -> parseInteger(t, 0, Long.MAX_VALUE), set::accept);
   }
 
   private static Setting<Long> memory(String name, ToLongFunction<ServerConfig> get, ObjLongConsumer<ServerConfig> set,
                                       long min) {
-    return new Setting<>(name, List.of(), true, c -> Long.toString(get.applyAsLong(c)), (t, c) -> {
+    return memory(name, null, get, set, min);
+  }
+
+  private static Setting<Long> memory(String name, String alias, ToLongFunction<ServerConfig> get,
+                                      ObjLongConsumer<ServerConfig> set, long min) {
+    return new Setting<>(name, alias == null ? List.of() : List.of(alias), true, c -> Long.toString(get.applyAsLong(c)), (t, c) -> {
       long v = parseMemory(t);
       if (v < min) {
         throw new ConfigException("argument must be between " + min + " and " + Long.MAX_VALUE + " inclusive");
