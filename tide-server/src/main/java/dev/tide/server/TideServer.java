@@ -10,6 +10,7 @@ import dev.tide.server.commands.ServerCommands;
 import dev.tide.server.config.ServerConfig;
 import dev.tide.server.connection.ClientConnection;
 import dev.tide.server.connection.ClientRegistry;
+import dev.tide.server.connection.IdleClients;
 import dev.tide.server.dispatch.CommandExecutor;
 import dev.tide.server.dispatch.CommandStats;
 import io.netty.bootstrap.ServerBootstrap;
@@ -85,6 +86,8 @@ public final class TideServer implements AutoCloseable {
     this.startedMs = clock.getAsLong();
     EngineCommands.registerAll(table);
     ServerCommands.registerAll(table, this);
+    IdleClients idle = new IdleClients(clients, () -> config.idleTimeoutSeconds);
+    addPeriodicTask(() -> idle.closeIdle(clock.getAsLong()));
   }
 
   /** Binds the port and starts serving; returns once the server accepts connections. */

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.tide.server.commands.ClosedConnections.assertClosedByServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -322,8 +323,8 @@ class ConnectionAdminDifferentialTest extends DifferentialTestBase {
   void quitRepliesOkAndCloses() {
     try (RespClient tide = new RespClient(tideServer.port()); RespClient redis = new RespClient(redisServer.port())) {
       assertThat(tide.call("QUIT")).isEqualTo(redis.call("QUIT"));
-      assertThat(tide.isClosedByPeer()).isTrue();
-      assertThat(redis.isClosedByPeer()).isTrue();
+      assertClosedByServer(tide);
+      assertClosedByServer(redis);
     }
   }
 }

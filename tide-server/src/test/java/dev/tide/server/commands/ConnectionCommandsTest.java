@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.tide.server.commands.ClosedConnections.assertClosedByServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -97,7 +98,7 @@ class ConnectionCommandsTest {
     Object refused = c.call(eleven);
     assertThat(refused).isInstanceOf(Err.class);
     assertThat(((Err) refused).text()).contains("unauthenticated multibulk length");
-    assertThat(c.isClosedByPeer()).isTrue();
+    assertClosedByServer(c);
 
     RespClient d = connect();
     assertThat(d.call("AUTH", "s3cret")).isEqualTo(OK);
@@ -236,7 +237,7 @@ class ConnectionCommandsTest {
     RespClient victim = connect();
     String victimId = clientInfo(victim).get("id");
     assertThat(killer.call("CLIENT", "KILL", "ID", victimId)).isEqualTo(1L);
-    assertThat(victim.isClosedByPeer()).isTrue();
+    assertClosedByServer(victim);
     await().atMost(WAIT).until(() -> server.server().clients().get(Long.parseLong(victimId)) == null);
     assertThat(killer.call("CLIENT", "KILL", "ID", victimId)).isEqualTo(0L);
   }
@@ -247,9 +248,9 @@ class ConnectionCommandsTest {
     RespClient first = connect();
     RespClient second = connect();
     assertThat(killer.call("CLIENT", "KILL", clientInfo(first).get("addr"))).isEqualTo(OK);
-    assertThat(first.isClosedByPeer()).isTrue();
+    assertClosedByServer(first);
     assertThat(killer.call("CLIENT", "KILL", "ADDR", clientInfo(second).get("addr"))).isEqualTo(1L);
-    assertThat(second.isClosedByPeer()).isTrue();
+    assertClosedByServer(second);
     assertThat(killer.call("PING")).isEqualTo(new Simple("PONG"));
   }
 
@@ -261,12 +262,12 @@ class ConnectionCommandsTest {
     a.call("PING");
     b.call("PING");
     assertThat(killer.call("CLIENT", "KILL", "TYPE", "normal", "USER", "default")).isEqualTo(2L);
-    assertThat(a.isClosedByPeer()).isTrue();
-    assertThat(b.isClosedByPeer()).isTrue();
+    assertClosedByServer(a);
+    assertClosedByServer(b);
     assertThat(killer.call("PING")).isEqualTo(new Simple("PONG"));
     await().atMost(WAIT).until(() -> server.server().clients().size() == 1);
     assertThat(killer.call("CLIENT", "KILL", "LADDR", "127.0.0.1:" + server.port(), "SKIPME", "no")).isEqualTo(1L);
-    assertThat(killer.isClosedByPeer()).isTrue();
+    assertClosedByServer(killer);
   }
 
   // ---- CLIENT UNBLOCK, blocked flags --------------------------------------------------------------
@@ -319,6 +320,28 @@ class ConnectionCommandsTest {
 
   private static String info(RespClient c, String section) {
     return (String) c.call("INFO", section);
+  }
+
+  @Test
+  void timeoutClosesIdleConnectionsButNotBlockedOnes() {
+    registerWaitCommand();
+    RespClient waiter = connect();
+    long waiterId = (Long) waiter.call("CLIENT", "ID");
+    waiter.send("test-wait", "nokey");
+    awaitBlocked(waiterId);
+    // Connected after the waiter last spoke: whenever this one has idled too long, so has the waiter.
+    RespClient idle = connect();
+    long idleId = (Long) idle.call("CLIENT", "ID");
+    assertThat(idle.call("CONFIG", "SET", "timeout", "1")).isEqualTo(OK);
+    await().atMost(WAIT).until(() -> server.server().clients().get(idleId) == null);
+    assertClosedByServer(idle);
+    assertThat(server.server().clients().get(waiterId)).isNotNull();
+    try (RespClient admin = server.client()) {
+      assertThat(admin.call("CONFIG", "SET", "timeout", "0")).isEqualTo(OK);
+      assertThat(admin.call("CLIENT", "UNBLOCK", Long.toString(waiterId))).isEqualTo(1L);
+    }
+    assertThat(waiter.read()).isNull();
+    assertThat(waiter.call("PING")).isEqualTo(new Simple("PONG"));
   }
 
   @Test
