@@ -47,13 +47,22 @@ public final class ServerInfo {
   private final String replicationId = randomHex40();
   private final RateSampler opsPerSec = new RateSampler();
   private volatile long peakMemoryBytes;
+  /** Housekeeping thread only. */
+  private long lastTickMs = Long.MIN_VALUE;
 
   public ServerInfo(TideServer server) {
     this.server = server;
   }
 
-  /** Periodic work: samples the command counter and the memory peak. Call from the housekeeping tick. */
+  /**
+   * Periodic work: samples the command counter and the memory peak. Call from the housekeeping
+   * tick; at a high {@code hz} most ticks return at once, so sampling stays at Redis's pace.
+   */
   public void tick(long nowMs) {
+    if (lastTickMs != Long.MIN_VALUE && nowMs - lastTickMs < RateSampler.MIN_SAMPLE_SPACING_MS && nowMs >= lastTickMs) {
+      return;
+    }
+    lastTickMs = nowMs;
     opsPerSec.sample(nowMs, totalCommands(server.stats()));
     notePeak(usedMemoryBytes(server.db()));
   }
