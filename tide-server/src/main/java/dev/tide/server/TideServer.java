@@ -79,6 +79,7 @@ public final class TideServer implements AutoCloseable {
     engineConfig.maxmemoryBytes = config.maxmemoryBytes;
     engineConfig.maxmemoryPolicy = config.maxmemoryPolicy;
     engineConfig.maxmemorySamples = config.maxmemorySamples;
+    engineConfig.protoMaxBulkLen = config.protoMaxBulkLen;
     this.db = new Database(engineConfig, config.shards);
     this.executor = new CommandExecutor(table, db, clock, stats, config.requirePass);
     this.startedMs = clock.getAsLong();
