@@ -19,8 +19,8 @@ import java.math.BigInteger;
  * text Redis produces.
  *
  * <p>Parsing follows Redis's {@code string2ld}: the argument must be shorter than
- * {@link #MAX_CHARS}; no leading whitespace; the whole text (up to a NUL byte, as C strings end
- * there) must be a {@code strtold} number: decimal with optional exponent, hexadecimal
+ * {@link #MAX_CHARS}; no leading whitespace; the whole text must be a {@code strtold} number
+ * (a NUL byte ends it early, which Redis rejects): decimal with optional exponent, hexadecimal
  * ({@code 0x1.8p3}), or {@code inf}/{@code infinity}; NaN, overflow, and underflow to zero are
  * rejected.
  *
@@ -63,13 +63,7 @@ public record LongDouble(BigDecimal value, int infinitySign) {
     if (text.length == 0 || text.length >= MAX_CHARS) {
       return null;
     }
-    int end = 0;
-    while (end < text.length && text[end] != 0) {
-      end++; // a C string ends at the first NUL byte
-    }
-    if (end == 0) {
-      return ZERO; // strtold converts nothing and stops at the terminator: Redis accepts it as 0
-    }
+    int end = text.length; // Redis also checks that strtold consumed every byte, NULs included
     if (isSpace(text[0])) {
       return null;
     }

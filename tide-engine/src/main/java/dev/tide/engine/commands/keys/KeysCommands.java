@@ -245,7 +245,11 @@ public final class KeysCommands {
       if (ctx.argIs(j, "REPLACE")) {
         replace = true;
       } else if (ctx.argIs(j, "DB") && additional >= 1) {
-        targetDb = ctx.argInt(j + 1);
+        targetDb = ctx.argLong(j + 1);
+        if (targetDb < Integer.MIN_VALUE || targetDb > Integer.MAX_VALUE) {
+          // Redis's getIntFromObjectOrReply: an integer, then a separate range check
+          throw new CommandException("ERR value is out of range, value must between -2147483648 and 2147483647");
+        }
         if (targetDb < 0 || targetDb >= REDIS_DATABASES) {
           throw new CommandException("ERR DB index is out of range");
         }
@@ -388,7 +392,8 @@ public final class KeysCommands {
       return;
     }
     long t = Math.max(absolute ? expireAt : expireAt - now, 0);
-    ctx.reply().integer(ms ? t : (t + 500) / 1000);
+    // seconds rounded to the nearest, without overflowing near Long.MAX_VALUE
+    ctx.reply().integer(ms ? t : t / 1000 + (t % 1000 + 500) / 1000);
   }
 
   static void persist(CommandContext ctx) {

@@ -16,7 +16,7 @@ import java.util.Arrays;
 
 /**
  * The string command family: GET SET SETNX SETEX PSETEX GETSET GETDEL GETEX MGET MSET MSETNX INCR
- * DECR INCRBY DECRBY INCRBYFLOAT APPEND STRLEN GETRANGE SETRANGE, with Redis 7.0's arguments,
+ * DECR INCRBY DECRBY INCRBYFLOAT APPEND STRLEN GETRANGE (and its old name SUBSTR) SETRANGE, with Redis 7.0's arguments,
  * checks (in Redis's order, since the first failing check decides the error a client sees) and
  * error texts.
  *
@@ -87,6 +87,8 @@ public final class StringsCommands {
         "@read", "@fast").impl(StringsCommands::strlen));
     table.register(string("getrange", 4, "readonly", "Get a substring of the string stored at a key", "2.4.0",
         "@read", "@slow").impl(StringsCommands::getrange));
+    table.register(string("substr", 4, "readonly", "Get a substring of the string stored at a key", "1.0.0",
+        "@read", "@slow").impl(StringsCommands::getrange)); // GETRANGE's old name, still served by Redis 7.0
     table.register(string("setrange", 4, "write denyoom",
         "Overwrite part of a string at key starting at the specified offset", "2.2.0", "@write", "@slow")
         .impl(StringsCommands::setrange));
