@@ -23,8 +23,8 @@ import java.util.Arrays;
  * <p>String values are immutable {@code byte[]}s: commands that change a string (APPEND,
  * SETRANGE, INCR ...) build a new array and store it, so a value handed to a reply or shared by
  * a COPY never changes under anyone. The price is that APPEND and SETRANGE copy the whole string
- * (Redis grows its buffer in place); see docs in {@code StringEncoding} for the encoding marks
- * these commands leave for OBJECT ENCODING.
+ * (Redis grows its buffer in place). {@link StringEncoding} explains the marks APPEND, SETRANGE
+ * and INCRBYFLOAT leave for OBJECT ENCODING; {@code docs/strings-and-keys.md} the decisions.
  */
 public final class StringsCommands {
 
