@@ -58,7 +58,7 @@ class ByteDictScanTest {
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3, 42, 4242})
   void keysPresentThroughoutAreReturnedWhileTheTableShrinks(long seed) {
-    runScenario(seed, 20_000, 0, 60);
+    runScenario(seed, 8_000, 0, 40);
   }
 
   @ParameterizedTest
