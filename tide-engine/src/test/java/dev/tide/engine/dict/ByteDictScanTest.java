@@ -25,6 +25,8 @@ class ByteDictScanTest {
   private static final int MAX_SCAN_STEPS = 5_000_000;
   /** Fresh keys a scenario inserts in all, as a multiple of its initial keys (forces several doublings). */
   private static final int INSERT_BUDGET_FACTOR = 16;
+  /** Lookups of stable keys between two scan steps. */
+  private static final int READS_PER_STEP = 2;
 
   @Test
   void aStableTableReturnsEveryKeyExactlyOnce() {
@@ -52,29 +54,34 @@ class ByteDictScanTest {
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3, 42, 4242})
   void keysPresentThroughoutAreReturnedWhileTheTableGrows(long seed) {
-    runScenario(seed, 200, 4, 0);
+    long[] capacity = runScenario(seed, 200, 2, 4, 0);
+    assertThat(capacity[2]).as("largest capacity").isGreaterThanOrEqualTo(4 * capacity[0]);
   }
 
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3, 42, 4242})
   void keysPresentThroughoutAreReturnedWhileTheTableShrinks(long seed) {
-    runScenario(seed, 8_000, 0, 40);
+    long[] capacity = runScenario(seed, 8_000, 20, 0, 40);
+    assertThat(capacity[1]).as("smallest capacity").isLessThan(capacity[0]);
   }
 
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3, 42, 4242})
   void keysPresentThroughoutAreReturnedUnderMixedChurn(long seed) {
-    runScenario(seed, 3_000, 25, 25);
+    long[] capacity = runScenario(seed, 3_000, 3, 40, 25);
+    assertThat(capacity[2]).as("largest capacity").isGreaterThan(capacity[0]);
   }
 
   /**
-   * Fills the dict with {@code initial} keys, half of them "stable" (never removed); then scans,
+   * Fills the dict with {@code initial} keys, one in {@code stableEvery} of them "stable" (never
+   * removed; few stable keys let the table shrink), completes any rehash; then scans,
    * inserting {@code insertsPerStep} fresh keys (at most {@link #INSERT_BUDGET_FACTOR} times the
    * initial count in all: a scan cannot finish while the table outgrows it without bound) and
    * removing {@code removesPerStep} unstable keys between steps, so the table resizes and
-   * rehashes while the scan is in progress.
+   * rehashes while the scan is in progress. Returns the bucket capacity at the start, the
+   * smallest and the largest seen between steps.
    */
-  private static void runScenario(long seed, int initial, int insertsPerStep, int removesPerStep) {
+  private static long[] runScenario(long seed, int initial, int stableEvery, int insertsPerStep, int removesPerStep) {
     SplittableRandom random = new SplittableRandom(seed);
     ByteDict<Integer> dict = new ByteDict<>();
     Set<String> stable = new HashSet<>();
@@ -82,16 +89,19 @@ class ByteDictScanTest {
     for (int i = 0; i < initial; i++) {
       String k = "init-" + i;
       dict.put(key(k), i);
-      if (i % 2 == 0) {
+      if (i % stableEvery == 0) {
         stable.add(k);
       } else {
         removable.add(k);
       }
     }
+    dict.rehashFully(); // so that a capacity change below is a resize made during the scan
+    List<String> stableList = new ArrayList<>(stable);
     Set<String> seen = new HashSet<>();
     int fresh = 0;
-    boolean resized = false;
     long capacityAtStart = dict.capacity();
+    long minCapacity = capacityAtStart;
+    long maxCapacity = capacityAtStart;
     long cursor = 0;
     int steps = 0;
     do {
@@ -108,14 +118,19 @@ class ByteDictScanTest {
         removable.remove(removable.size() - 1);
         assertThat(dict.remove(key(k))).isNotNull();
       }
-      resized |= dict.capacity() != capacityAtStart;
+      // reads between steps move incremental rehashing along, as lookups do in a live keyspace
+      for (int i = 0; i < READS_PER_STEP; i++) {
+        assertThat(dict.get(key(stableList.get(random.nextInt(stableList.size()))))).isNotNull();
+      }
+      minCapacity = Math.min(minCapacity, dict.capacity());
+      maxCapacity = Math.max(maxCapacity, dict.capacity());
       assertThat(++steps).as("scan must terminate").isLessThan(MAX_SCAN_STEPS);
     } while (cursor != 0);
-    assertThat(resized).as("the scenario must resize the table during the scan").isTrue();
     assertThat(seen).containsAll(stable);
     for (String k : stable) {
       assertThat(dict.get(key(k))).isNotNull();
     }
+    return new long[] {capacityAtStart, minCapacity, maxCapacity};
   }
 
   private static byte[] key(String s) {
