@@ -148,6 +148,7 @@ public final class TideServer implements AutoCloseable {
     engineConfig.maxmemoryBytes = config.maxmemoryBytes;
     engineConfig.maxmemoryPolicy = config.maxmemoryPolicy;
     engineConfig.maxmemorySamples = config.maxmemorySamples;
+    engineConfig.protoMaxBulkLen = config.protoMaxBulkLen;
     engineConfig.lfuLogFactor = config.lfuLogFactor;
     engineConfig.lfuDecayTime = config.lfuDecayTime;
     engineConfig.hashMaxListpackEntries = clampToInt(config.hashMaxListpackEntries);

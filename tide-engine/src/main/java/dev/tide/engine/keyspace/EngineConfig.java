@@ -13,6 +13,8 @@ public final class EngineConfig {
   /** Redis's default {@code lfu-decay-time}, in minutes. */
   public static final int DEFAULT_LFU_DECAY_TIME = 1;
 
+  /** Largest string a command may build (APPEND, SETRANGE): Redis's {@code proto-max-bulk-len}, 512 MB. */
+  public volatile long protoMaxBulkLen = 512L * 1024 * 1024;
   /** Bytes; 0 means no limit. */
   public volatile long maxmemoryBytes;
   public volatile EvictionPolicy maxmemoryPolicy = EvictionPolicy.NOEVICTION;
