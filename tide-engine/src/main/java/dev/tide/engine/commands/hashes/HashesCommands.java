@@ -7,15 +7,13 @@ import dev.tide.engine.command.CommandException;
 import dev.tide.engine.command.CommandSpec;
 import dev.tide.engine.command.CommandTable;
 import dev.tide.engine.command.Errors;
-import dev.tide.engine.command.X87LongDouble;
+import dev.tide.engine.command.LongDouble;
 import dev.tide.engine.keyspace.EngineConfig;
 import dev.tide.engine.keyspace.Keyspace;
 import dev.tide.engine.types.HashValue;
 import dev.tide.engine.types.ValueType;
 import dev.tide.protocol.Reply;
-import dev.tide.protocol.RespDoubles;
 
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -202,11 +200,11 @@ public final class HashesCommands {
   }
 
   static void hincrbyfloat(CommandContext ctx) {
-    X87LongDouble.Parsed increment = X87LongDouble.parse(ctx.arg(3));
+    LongDouble increment = LongDouble.parse(ctx.arg(3));
     if (increment == null) {
       throw Errors.notFloat();
     }
-    if (increment.infinite()) {
+    if (increment.isInfinite()) {
       throw new CommandException(INCR_NAN_OR_INF);
     }
     byte[] key = ctx.arg(1);
@@ -214,25 +212,24 @@ public final class HashesCommands {
     Keyspace ks = ctx.keyspace(key);
     EngineConfig cfg = ks.config();
     HashValue h = ks.write(key, ValueType.HASH, ctx.nowMs());
-    BigDecimal current = BigDecimal.ZERO;
+    LongDouble current = LongDouble.ZERO;
     if (h != null) {
       byte[] old = h.get(field);
       if (old != null) {
-        X87LongDouble.Parsed parsed = X87LongDouble.parse(old);
-        if (parsed == null) {
+        current = LongDouble.parse(old);
+        if (current == null) {
           throw new CommandException(HASH_NOT_FLOAT);
         }
-        if (parsed.infinite()) {
+        if (current.isInfinite()) {
           throw new CommandException(RESULT_NAN_OR_INF);
         }
-        current = parsed.value();
       }
     }
-    BigDecimal sum = X87LongDouble.add(current, increment.value());
-    if (sum == null) {
+    LongDouble sum = current.add(increment);
+    if (sum == null || sum.isInfinite()) {
       throw new CommandException(RESULT_NAN_OR_INF);
     }
-    byte[] text = RespDoubles.formatHuman(sum).getBytes(StandardCharsets.US_ASCII);
+    byte[] text = sum.toHumanString().getBytes(StandardCharsets.US_ASCII);
     boolean created = h == null;
     if (created) {
       h = HashValue.create();
