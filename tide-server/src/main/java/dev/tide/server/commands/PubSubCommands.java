@@ -71,7 +71,7 @@ public final class PubSubCommands {
         .summary("Posts a message to a channel.").acl("@pubsub", "@fast")
         .impl(ctx -> publish(ctx, registry, Kind.CHANNEL)));
     table.register(CommandSpec.builder("spublish", 3, "pubsub loading stale fast").group("pubsub").since("7.0.0")
-        .summary("Post a message to a shard channel").acl("@pubsub", "@fast")
+        .summary("Posts a message to a shard channel.").acl("@pubsub", "@fast")
         .impl(ctx -> publish(ctx, registry, Kind.SHARD)));
     table.register(CommandSpec.builder("pubsub", -2, "").group("pubsub").since("2.8.0")
         .summary("A container for Pub/Sub commands.").acl("@slow").impl(ctx -> pubsub(ctx, registry)));

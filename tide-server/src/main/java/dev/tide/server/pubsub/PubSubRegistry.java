@@ -5,7 +5,6 @@ import dev.tide.protocol.RespReplyWriter;
 import dev.tide.server.connection.ClientConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +36,8 @@ import java.util.concurrent.RejectedExecutionException;
  * the subscriber's output at once, to one on another loop it is handed over as a task on that
  * loop (tasks from one thread run in order, so each publisher's messages keep their order). The
  * task checks the subscription again before writing, so a message never follows the reply that
- * confirmed an unsubscribe.
+ * confirmed an unsubscribe. Messages go into the subscriber's reply buffer and one flush task per
+ * burst sends them, so a stream of small messages does not cost a system call each.
  *
  * <p><b>Slow subscribers.</b> After each enqueue the subscriber's pending bytes (Netty's outbound
  * buffer plus messages still queued as tasks) are checked against {@link OutputLimits}; a
@@ -341,25 +341,20 @@ public final class PubSubRegistry {
   }
 
   /**
-   * Writes a message frame to a subscriber, on its event loop, if it still listens. The frame's
-   * bytes are appended after any replies already gathered for the connection so the order on the
-   * wire is the order of events; {@code own} means the subscriber is the connection running the
-   * current command, whose output the executor flushes when the command batch ends.
+   * Writes a message frame to a subscriber, on its event loop, if it still listens. The bytes are
+   * appended to the connection's reply buffer, after any replies already gathered, so the order on
+   * the wire is the order of events. {@code own} means the subscriber is the connection running
+   * the current command, whose buffer the executor flushes when the command batch ends; otherwise
+   * one flush is scheduled for all messages appended before it runs (a burst costs one write).
    */
   private static void writeIfSubscribed(Subscriber s, Kind kind, ChannelName name, ByteBuf frame, boolean own) {
     ClientConnection conn = s.conn;
     if (conn.closing() || !s.set(kind).contains(name)) {
       return;
     }
-    ByteBuf out = conn.writer().buffer();
-    if (own || out.isReadable()) {
-      out.writeBytes(frame, frame.readerIndex(), frame.readableBytes());
-      if (!own) {
-        conn.flush();
-      }
-    } else {
-      Channel ch = conn.channel();
-      ch.writeAndFlush(frame.retainedDuplicate(), ch.voidPromise());
+    conn.writer().buffer().writeBytes(frame, frame.readerIndex(), frame.readableBytes());
+    if (!own) {
+      s.scheduleFlush();
     }
   }
 

@@ -4,6 +4,7 @@ import dev.tide.server.connection.ClientConnection;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -27,6 +28,8 @@ public final class Subscriber {
   final OutputLimits.State limitState = new OutputLimits.State();
   /** Set once the output limit closed the connection: later messages are not even queued. */
   volatile boolean dropped;
+  /** A flush of appended messages is queued on the event loop. Event loop only. */
+  private boolean flushScheduled;
 
   Subscriber(ClientConnection conn) {
     this.conn = conn;
@@ -52,6 +55,39 @@ public final class Subscriber {
 
   int total() {
     return channels.size() + patterns.size() + shardChannels.size();
+  }
+
+  /** Queues one flush of the connection's reply buffer unless one is queued already. Event loop only. */
+  void scheduleFlush() {
+    if (flushScheduled) {
+      return;
+    }
+    flushScheduled = true;
+    try {
+      conn.channel().eventLoop().execute(() -> {
+        flushScheduled = false;
+        if (!conn.closing()) {
+          conn.flush();
+        }
+      });
+    } catch (RejectedExecutionException e) { // shutting down: the connection is being closed
+      flushScheduled = false;
+    }
+  }
+
+  /** Channels subscribed to (CLIENT LIST's {@code sub}). Exact on the event loop, an estimate elsewhere. */
+  public int channelCount() {
+    return channels.size();
+  }
+
+  /** Patterns subscribed to (CLIENT LIST's {@code psub}). */
+  public int patternCount() {
+    return patterns.size();
+  }
+
+  /** Shard channels subscribed to (CLIENT LIST's {@code ssub}). */
+  public int shardChannelCount() {
+    return shardChannels.size();
   }
 
   public ClientConnection connection() {
