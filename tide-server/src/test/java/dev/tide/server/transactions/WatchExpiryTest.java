@@ -94,14 +94,16 @@ class WatchExpiryTest {
     long ttlMs = 300;
     for (int attempt = 0; attempt < 5; attempt++, ttlMs *= 2) {
       String key = "wx:live:" + name + ":" + attempt;
-      long setAt = System.currentTimeMillis();
+      // The key expires at some moment in [setStart + ttl, setDone + ttl].
+      long setStart = System.currentTimeMillis();
       side.setWithTtl(key, ttlMs);
+      long setDone = System.currentTimeMillis();
       assertThat(side.client().call("WATCH", key)).isEqualTo(OK);
-      if (System.currentTimeMillis() - setAt >= ttlMs / 2) {
+      if (System.currentTimeMillis() - setStart >= ttlMs / 2) {
         side.client().call("UNWATCH");
         continue; // too slow to be sure the key was live at WATCH: try a longer TTL
       }
-      sleepUntil(setAt + ttlMs + 50);
+      sleepUntil(setDone + ttlMs + 50);
       if (otherReads) {
         assertThat(side.other().call("GET", key)).isNull();
       }
@@ -115,9 +117,8 @@ class WatchExpiryTest {
   /** A key already expired when WATCHed; then {@code then} by another client (GET, SET or nothing). */
   private static Object expiredAtWatch(Side side, String name, String then) throws Exception {
     String key = "wx:expired:" + name;
-    long setAt = System.currentTimeMillis();
     side.setWithTtl(key, 1);
-    sleepUntil(setAt + 30);
+    sleepUntil(System.currentTimeMillis() + 30); // the key expired at most 1 ms after SET returned
     assertThat(side.client().call("WATCH", key)).isEqualTo(OK);
     if ("GET".equals(then)) {
       assertThat(side.other().call("GET", key)).isNull();
