@@ -13,7 +13,10 @@ import dev.tide.server.connection.ClientRegistry;
 import dev.tide.server.connection.IdleClients;
 import dev.tide.server.dispatch.CommandExecutor;
 import dev.tide.server.dispatch.CommandStats;
+import dev.tide.server.pubsub.OutputLimits;
+import dev.tide.server.pubsub.PubSubRegistry;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -64,6 +67,7 @@ public final class TideServer implements AutoCloseable {
   private final CommandStats stats = new CommandStats();
   private final ClientRegistry clients = new ClientRegistry();
   private final CommandExecutor executor;
+  private final PubSubRegistry pubSub;
   private final long startedMs;
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
@@ -83,6 +87,7 @@ public final class TideServer implements AutoCloseable {
     copyEngineSettings();
     this.db = new Database(engineConfig, config.shards);
     this.executor = new CommandExecutor(table, db, clock, stats, config.requirePass);
+    this.pubSub = new PubSubRegistry(new OutputLimits(this.config), ByteBufAllocator.DEFAULT);
     this.startedMs = clock.getAsLong();
     EngineCommands.registerAll(table);
     ServerCommands.registerAll(table, this);
@@ -255,6 +260,11 @@ public final class TideServer implements AutoCloseable {
 
   public CommandExecutor executor() {
     return executor;
+  }
+
+  /** Every pub/sub subscription of this node (PUBLISH, PUBSUB, INFO, keyspace notifications). */
+  public PubSubRegistry pubSub() {
+    return pubSub;
   }
 
   public long startedMs() {

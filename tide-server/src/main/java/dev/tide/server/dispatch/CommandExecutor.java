@@ -133,6 +133,7 @@ public final class CommandExecutor {
     }
     if (conn.inMulti() && !runsInsideMulti(spec)) {
       if (spec.has(CommandFlag.NO_MULTI)) {
+        conn.setMultiDirty(true); // Redis refuses the EXEC that follows (EXECABORT)
         rejectWith(reply, "ERR Command not allowed inside a transaction", spec);
         return;
       }
