@@ -187,6 +187,19 @@ final class ZSetPack {
     return n;
   }
 
+  /** How many consecutive entries from rank {@code from} (in range) satisfy {@code pred}. */
+  long countFrom(long from, SortedSetValue.EntryPredicate pred) {
+    long n = 0;
+    for (int off = offsetOfRank(from); off < used; off = next(off)) {
+      int len = memberLen(off);
+      if (!pred.test(buf, off + varintSize(len), len, scoreAt(off))) {
+        break;
+      }
+      n++;
+    }
+    return n;
+  }
+
   // ---- changes ----------------------------------------------------------------------------------
 
   /** Inserts a member known to be absent, keeping the order. -0.0 is stored as 0, as in Redis's listpack. */

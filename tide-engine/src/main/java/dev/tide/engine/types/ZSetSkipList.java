@@ -245,6 +245,15 @@ final class ZSetSkipList {
     return rank;
   }
 
+  /** How many consecutive nodes from rank {@code from} (in range) satisfy {@code pred}. */
+  long countFrom(long from, SortedSetValue.EntryPredicate pred) {
+    long n = 0;
+    for (Node x = nodeAt(from); x != null && pred.test(x.member, 0, x.member.length, x.score); x = x.next0) {
+      n++;
+    }
+    return n;
+  }
+
   /** 0-based rank of a present member. */
   long rank(byte[] member) {
     Node n = dict.get(member);

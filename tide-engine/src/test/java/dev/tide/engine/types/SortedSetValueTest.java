@@ -145,6 +145,7 @@ class SortedSetValueTest {
         long[] ranks = same.rankRange(range);
         List<Entry> expected = sorted(sameModel).stream().filter(e -> inLexRange(range, e.member)).toList();
         assertThat(contents(same, ranks[0], ranks[1], false)).containsExactlyElementsOf(expected);
+        assertThat(same.lexCount(range)).isEqualTo(expected.size());
       } else if (op < 91 && !model.isEmpty()) {
         List<Entry> all = sorted(model);
         int from = r.nextInt(all.size());

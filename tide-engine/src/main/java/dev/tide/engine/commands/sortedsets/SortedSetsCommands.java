@@ -371,7 +371,7 @@ public final class SortedSetsCommands {
   static void zlexcount(CommandContext ctx) {
     LexRange range = parseLexRange(ctx.arg(2), ctx.arg(3));
     SortedSetValue zset = read(ctx, ctx.arg(1));
-    ctx.reply().integer(zset == null ? 0 : count(zset.rankRange(range)));
+    ctx.reply().integer(zset == null ? 0 : zset.lexCount(range));
   }
 
   private static long count(long[] rankRange) {
