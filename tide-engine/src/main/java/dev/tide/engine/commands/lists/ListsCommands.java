@@ -238,7 +238,8 @@ public final class ListsCommands {
     ListValue.Cursor c = list.cursor(fromTail);
     long index = 0;
     long matches = 0;
-    List<Long> found = count != -1 ? new ArrayList<>() : null;
+    long[] found = count != -1 ? new long[8] : null;
+    int foundCount = 0;
     long matchIndex = -1;
     while ((maxlen == 0 || index < maxlen) && c.next()) {
       if (c.currentEquals(element)) {
@@ -246,7 +247,10 @@ public final class ListsCommands {
         if (matches >= rank) {
           long at = fromTail ? len - index - 1 : index;
           if (found != null) {
-            found.add(at);
+            if (foundCount == found.length) {
+              found = Arrays.copyOf(found, found.length * 2);
+            }
+            found[foundCount++] = at;
             if (count != 0 && matches - rank + 1 >= count) {
               break;
             }
@@ -259,9 +263,9 @@ public final class ListsCommands {
       index++;
     }
     if (found != null) {
-      r.array(found.size());
-      for (long at : found) {
-        r.integer(at);
+      r.array(foundCount);
+      for (int i = 0; i < foundCount; i++) {
+        r.integer(found[i]);
       }
     } else if (matchIndex != -1) {
       r.integer(matchIndex);
