@@ -440,16 +440,16 @@ public final class ListValue extends CollectionValue {
     Position p = locate(index);
     Node n = p.node;
     int oldEnd = nextEntry(n.buf, p.offset);
-    splice(n, p.offset, oldEnd, 0, value);
+    splice(n, p.offset, oldEnd, 0, value); // one entry replaced by one
     return true;
   }
 
   /**
-   * Replaces {@code buf[from, to)} of a node (covering {@code removedEntries} entries, or one
-   * entry replaced by {@code insert}) with the entry {@code insert} (null: nothing), giving the
-   * node an exact-size buffer, then splits it if it grew past the node limit.
+   * Replaces {@code buf[from, to)} of a node with the entry {@code insert} (null: nothing),
+   * changing its entry count by {@code entryDelta}, giving the node an exact-size buffer, then
+   * splits it if it grew past the node limit.
    */
-  private void splice(Node n, int from, int to, int removedEntries, byte[] insert) {
+  private void splice(Node n, int from, int to, int entryDelta, byte[] insert) {
     int insertSize = insert == null ? 0 : entrySize(insert.length);
     int newUsed = n.used() - (to - from) + insertSize;
     byte[] nb = new byte[newUsed];
@@ -461,7 +461,7 @@ public final class ListValue extends CollectionValue {
     }
     System.arraycopy(n.buf, to, nb, pos, n.end - to);
     replaceBuffer(n, nb, 0, newUsed);
-    n.count -= removedEntries;
+    n.count += entryDelta;
     if (newUsed > NODE_MAX_BYTES && n.count > 1) {
       split(n);
     }
@@ -590,7 +590,7 @@ public final class ListValue extends CollectionValue {
         int data = p + varintSize(len);
         if (Arrays.equals(n.buf, data, data + len, pivot, 0, pivot.length)) {
           int at = after ? data + len + varintSize(len) : p;
-          splice(n, at, at, -1, value);
+          splice(n, at, at, 1, value);
           length++;
           return true;
         }

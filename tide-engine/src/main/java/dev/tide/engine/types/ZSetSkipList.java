@@ -26,8 +26,12 @@ final class ZSetSkipList {
 
   /** Heap of a node object: header 12, member/backward/next0/up/upSpan references 20, score 8. */
   static final int NODE_OBJECT_BYTES = 40;
-  /** Heap of this object and its header node (the header's 31 upper links and spans included). */
-  static final int FIXED_BYTES = 48 + NODE_OBJECT_BYTES + 2 * (16 + 4 * (MAX_LEVEL - 1)) + 48;
+  /**
+   * Heap of this object (header, 6 fields: 32), its header node with its 31 upper links and
+   * spans, and the dict object with its smallest table (about 48).
+   */
+  static final long FIXED_BYTES = 32 + NODE_OBJECT_BYTES
+      + 2 * Memory.align(Memory.ARRAY_HEADER + 4L * (MAX_LEVEL - 1)) + 48;
 
   static final class Node {
     final byte[] member;

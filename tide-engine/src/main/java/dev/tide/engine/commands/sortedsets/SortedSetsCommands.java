@@ -742,7 +742,8 @@ public final class SortedSetsCommands {
     if (compact) {
       cursor = zset.scanStep(cursor, collect);
     } else {
-      long maxIterations = count * SCAN_MAX_ITERATIONS_PER_COUNT;
+      long maxIterations = count > Long.MAX_VALUE / SCAN_MAX_ITERATIONS_PER_COUNT
+          ? Long.MAX_VALUE : count * SCAN_MAX_ITERATIONS_PER_COUNT;
       do {
         cursor = zset.scanStep(cursor, collect);
       } while (cursor != 0 && maxIterations-- > 0 && members.size() < count);
