@@ -733,6 +733,7 @@ public final class ListValue extends CollectionValue {
   }
 
   /** A deep copy: the same elements, no shared buffers. */
+  @Override
   public ListValue copy() {
     ListValue c = new ListValue();
     for (Node n = head; n != null; n = n.next) {

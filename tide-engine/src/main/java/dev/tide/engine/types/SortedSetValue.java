@@ -293,6 +293,7 @@ public final class SortedSetValue extends CollectionValue {
   }
 
   /** A deep copy in the same encoding. */
+  @Override
   public SortedSetValue copy() {
     SortedSetValue c = new SortedSetValue();
     if (pack != null) {

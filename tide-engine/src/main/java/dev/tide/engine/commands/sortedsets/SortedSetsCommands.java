@@ -1,12 +1,12 @@
 package dev.tide.engine.commands.sortedsets;
 
 import dev.tide.engine.command.Args;
+import dev.tide.engine.command.CollectionScan;
 import dev.tide.engine.command.CommandContext;
 import dev.tide.engine.command.CommandException;
 import dev.tide.engine.command.CommandSpec;
 import dev.tide.engine.command.CommandTable;
 import dev.tide.engine.command.Errors;
-import dev.tide.engine.command.Glob;
 import dev.tide.engine.keyspace.EngineConfig;
 import dev.tide.engine.keyspace.Keyspace;
 import dev.tide.engine.types.SortedSetValue;
@@ -43,12 +43,7 @@ public final class SortedSetsCommands {
   static final String LIMIT_NEEDS_BY = "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
   static final String WITHSCORES_BYLEX = "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
   static final String COUNT_NOT_POSITIVE = "ERR value is out of range, must be positive";
-  static final String INVALID_CURSOR = "ERR invalid cursor";
 
-  /** ZSCAN's default COUNT (Redis: 10). */
-  static final long SCAN_DEFAULT_COUNT = 10;
-  /** Dict steps per ZSCAN call, as a multiple of COUNT (Redis: 10), bounding work on sparse tables. */
-  static final long SCAN_MAX_ITERATIONS_PER_COUNT = 10;
   /** Integral listpack scores within ±2^62 print as integers in ZSCAN (Redis stores them as integers). */
   private static final double SCAN_INTEGER_LIMIT = 0x1p62;
 
@@ -670,42 +665,8 @@ public final class SortedSetsCommands {
 
   // ---- ZSCAN ----------------------------------------------------------------------------------
 
-  /**
-   * Redis's {@code parseScanCursorOrReply} ({@code strtoul}): optional sign then decimal digits
-   * up to 2^64-1, a leading '-' negating modulo 2^64; the empty string is cursor 0.
-   */
-  static long parseCursor(byte[] arg) {
-    if (arg.length > 0 && isSpace(arg[0])) {
-      throw new CommandException(INVALID_CURSOR);
-    }
-    int i = 0;
-    boolean negative = false;
-    if (i < arg.length && (arg[i] == '+' || arg[i] == '-')) {
-      negative = arg[i] == '-';
-      i++;
-    }
-    if (i == arg.length) {
-      if (arg.length == 0) {
-        return 0; // nothing converted and nothing left over: strtoul's 0
-      }
-      throw new CommandException(INVALID_CURSOR);
-    }
-    long v = 0;
-    for (; i < arg.length; i++) {
-      int d = arg[i] - '0';
-      if (d < 0 || d > 9) {
-        throw new CommandException(INVALID_CURSOR);
-      }
-      if (Long.compareUnsigned(v, Long.divideUnsigned(-1L - d, 10)) > 0) {
-        throw new CommandException(INVALID_CURSOR); // ERANGE
-      }
-      v = v * 10 + d;
-    }
-    return negative ? -v : v;
-  }
-
   static void zscan(CommandContext ctx) {
-    long cursor = parseCursor(ctx.arg(2));
+    long cursor = CollectionScan.parseCursor(ctx.arg(2));
     SortedSetValue zset = read(ctx, ctx.arg(1));
     Reply r = ctx.reply();
     if (zset == null) {
@@ -714,24 +675,8 @@ public final class SortedSetsCommands {
       r.array(0);
       return;
     }
-    long count = SCAN_DEFAULT_COUNT;
-    byte[] pattern = null;
-    for (int i = 3; i < ctx.argc(); ) {
-      int left = ctx.argc() - i;
-      if (ctx.argIs(i, "COUNT") && left >= 2) {
-        count = Args.parseLong(ctx.arg(i + 1));
-        if (count < 1) {
-          throw Errors.syntax();
-        }
-        i += 2;
-      } else if (ctx.argIs(i, "MATCH") && left >= 2) {
-        byte[] p = ctx.arg(i + 1);
-        pattern = p.length == 1 && p[0] == '*' ? null : p;
-        i += 2;
-      } else {
-        throw Errors.syntax();
-      }
-    }
+    CollectionScan.Options options = CollectionScan.parseOptions(ctx, 3);
+    long count = options.count();
     boolean compact = zset.isCompact();
     List<byte[]> members = new ArrayList<>();
     List<Double> scores = new ArrayList<>();
@@ -742,8 +687,8 @@ public final class SortedSetsCommands {
     if (compact) {
       cursor = zset.scanStep(cursor, collect);
     } else {
-      long maxIterations = count > Long.MAX_VALUE / SCAN_MAX_ITERATIONS_PER_COUNT
-          ? Long.MAX_VALUE : count * SCAN_MAX_ITERATIONS_PER_COUNT;
+      long maxIterations = count > Long.MAX_VALUE / CollectionScan.MAX_ITERATIONS_PER_COUNT
+          ? Long.MAX_VALUE : count * CollectionScan.MAX_ITERATIONS_PER_COUNT;
       do {
         cursor = zset.scanStep(cursor, collect);
       } while (cursor != 0 && maxIterations-- > 0 && members.size() < count);
@@ -751,13 +696,13 @@ public final class SortedSetsCommands {
     int kept = 0;
     boolean[] keep = new boolean[members.size()];
     for (int i = 0; i < members.size(); i++) {
-      keep[i] = pattern == null || Glob.matches(pattern, members.get(i));
+      keep[i] = options.matches(members.get(i));
       if (keep[i]) {
         kept++;
       }
     }
     r.array(2);
-    r.bulk(Long.toUnsignedString(cursor));
+    r.bulk(CollectionScan.formatCursor(cursor));
     r.array(2 * kept);
     for (int i = 0; i < members.size(); i++) {
       if (keep[i]) {
