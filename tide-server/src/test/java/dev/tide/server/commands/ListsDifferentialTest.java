@@ -321,6 +321,26 @@ class ListsDifferentialTest extends ScriptedDifferentialTest {
     c.run("LPUSHX", "l", "a");
   }
 
+  /** Generic key commands see lists as Redis does; COPY is deep (the copy does not follow the source). */
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void keyCommandsOnLists(Mode mode) {
+    Check c = check(mode);
+    c.run("RPUSH", "l", "a", "b", "c");
+    c.run("TYPE", "l");
+    c.run("COPY", "l", "l2");
+    c.run("RPUSH", "l", "d");
+    c.run("LSET", "l2", "0", "changed");
+    c.run("LRANGE", "l", "0", "-1");
+    c.run("LRANGE", "l2", "0", "-1");
+    c.encoding("l2");
+    c.run("RENAME", "l2", "l3");
+    c.run("LRANGE", "l3", "0", "-1");
+    c.run("DEL", "l3");
+    c.run("EXISTS", "l3");
+    c.run("BLPOP", "l3", "l", "0");
+  }
+
   static String[] concat(String[] a, String[] b) {
     String[] out = new String[a.length + b.length];
     System.arraycopy(a, 0, out, 0, a.length);

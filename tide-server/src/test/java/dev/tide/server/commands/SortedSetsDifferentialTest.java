@@ -445,6 +445,27 @@ class SortedSetsDifferentialTest extends ScriptedDifferentialTest {
     throw new AssertionError("ZSCAN did not finish");
   }
 
+  /** Generic key commands see sorted sets as Redis does; COPY is deep in both encodings. */
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void keyCommandsOnSortedSets(Mode mode) {
+    for (Encoding e : Encoding.values()) {
+      useEncoding(e);
+      Check c = check(mode);
+      String key = "k-" + e;
+      c.run("ZADD", key, "1", "a", "2", "b");
+      c.run("TYPE", key);
+      c.run("COPY", key, key + "-copy");
+      c.encoding(key + "-copy");
+      c.run("ZADD", key, "3", "c");
+      c.run("ZINCRBY", key + "-copy", "10", "a");
+      c.run("ZRANGE", key, "0", "-1", "WITHSCORES");
+      c.run("ZRANGE", key + "-copy", "0", "-1", "WITHSCORES");
+      c.run("DEL", key + "-copy");
+      c.run("EXISTS", key + "-copy");
+    }
+  }
+
   @Test
   void encodingFollowsRedisAcrossEveryThreshold() {
     Check c = check(Mode.PARSED);
