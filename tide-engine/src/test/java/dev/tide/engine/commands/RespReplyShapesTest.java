@@ -155,11 +155,12 @@ class RespReplyShapesTest {
 
   @Test
   void hashEncodingFollowsTheThresholds() {
-    for (int i = 0; i < 128; i++) {
+    int limit = db.config().hashMaxListpackEntries;
+    for (int i = 0; i < limit; i++) {
       run(2, "HSET", "h", "f" + i, "v");
     }
     assertThat(encoding("h")).isEqualTo("listpack");
-    run(2, "HSET", "h", "f128", "v");
+    run(2, "HSET", "h", "f" + limit, "v");
     assertThat(encoding("h")).isEqualTo("hashtable");
     run(2, "HSET", "f", "a", "1");
     run(2, "HINCRBYFLOAT", "f", "a", "5e70");
