@@ -62,9 +62,9 @@ public final class CommandSpec {
     if (impl == null) {
       throw new IllegalStateException("command " + name + " has no implementation");
     }
-    if (flags.contains(CommandFlag.WRITE) == flags.contains(CommandFlag.READONLY)
-        && (firstKey > 0 || keyExtractor != null)) {
-      throw new IllegalStateException("command " + name + " with keys must be exactly one of write or readonly");
+    if (flags.contains(CommandFlag.WRITE) && flags.contains(CommandFlag.READONLY)) {
+      // keyed commands may be neither (WATCH only registers interest), never both
+      throw new IllegalStateException("command " + name + " cannot be both write and readonly");
     }
   }
 

@@ -47,7 +47,7 @@ public final class TransactionCommands {
     // WATCH declares its keys so the executor locks their shards while the watchers register.
     // Tide's spec requires keyed commands to be readonly or write; WATCH only reads (its key
     // spec is RO in Redis), so it is flagged readonly.
-    table.register(CommandSpec.builder("watch", -2, "readonly noscript loading stale fast allow_busy")
+    table.register(CommandSpec.builder("watch", -2, "noscript loading stale fast allow_busy")
         .keys(1, -1, 1).group("transactions").since("2.2.0")
         .summary("Monitors changes to keys to determine the execution of a transaction.")
         .acl("@fast", "@transaction").impl(TransactionCommands::watch));
