@@ -10,6 +10,8 @@ import dev.tide.server.commands.ServerCommands;
 import dev.tide.server.config.ServerConfig;
 import dev.tide.server.connection.ClientConnection;
 import dev.tide.server.connection.ClientRegistry;
+import dev.tide.server.connection.IdleClients;
+import dev.tide.server.connection.OutputBufferLimits;
 import dev.tide.server.dispatch.CommandExecutor;
 import dev.tide.server.dispatch.CommandStats;
 import io.netty.bootstrap.ServerBootstrap;
@@ -53,6 +55,8 @@ public final class TideServer implements AutoCloseable {
 
   /** Active expiry rounds per shard per housekeeping tick (bounds the work of one tick). */
   private static final int ACTIVE_EXPIRE_LOOPS_PER_TICK = 16;
+  /** Idle clients are looked for this often (Redis checks each client about once a second). */
+  private static final long IDLE_SWEEP_PERIOD_MS = 1000;
 
   private final ServerConfig config;
   private final LongSupplier clock;
@@ -62,7 +66,10 @@ public final class TideServer implements AutoCloseable {
   private final CommandStats stats = new CommandStats();
   private final ClientRegistry clients = new ClientRegistry();
   private final CommandExecutor executor;
+  private final OutputBufferLimits outputBufferLimits;
+  private final IdleClients idleClients;
   private final long startedMs;
+  private long lastIdleSweepMs;
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
   private ScheduledExecutorService housekeeping;
@@ -82,6 +89,13 @@ public final class TideServer implements AutoCloseable {
     this.db = new Database(engineConfig, config.shards);
     this.executor = new CommandExecutor(table, db, clock, stats, config.requirePass);
     this.startedMs = clock.getAsLong();
+    this.outputBufferLimits = new OutputBufferLimits(this.config, clock);
+    this.idleClients = new IdleClients(this.config, clients, clock);
+    executor.setOutputBufferWatcher(outputBufferLimits::enforce);
+    executor.onConnectionClosed(conn -> {
+      outputBufferLimits.connectionClosed(conn);
+      idleClients.connectionClosed(conn);
+    });
     EngineCommands.registerAll(table);
     ServerCommands.registerAll(table, this);
   }
@@ -121,12 +135,13 @@ public final class TideServer implements AutoCloseable {
   }
 
   private void acceptConnection(SocketChannel ch) {
-    if (clients.size() >= config.maxClients || shuttingDown) {
+    if (shuttingDown || !clients.tryTakePlace(config.maxClients)) {
       clients.rejected();
       ch.writeAndFlush(Unpooled.copiedBuffer("-ERR max number of clients reached\r\n", StandardCharsets.US_ASCII))
           .addListener(ChannelFutureListener.CLOSE);
       return;
     }
+    ch.closeFuture().addListener(f -> clients.releasePlace());
     boolean needsAuth = executor.requirePass() != null;
     RespRequestDecoder decoder = new RespRequestDecoder(config.protocolLimits(), !needsAuth);
     ClientConnection conn = new ClientConnection(clients.nextId(), ch, executor, clients, decoder, !needsAuth,
@@ -150,6 +165,11 @@ public final class TideServer implements AutoCloseable {
             ks.lock().unlock();
           }
         }
+      }
+      outputBufferLimits.sweep();
+      if (now - lastIdleSweepMs >= IDLE_SWEEP_PERIOD_MS) {
+        lastIdleSweepMs = now;
+        idleClients.sweep();
       }
       for (Runnable task : periodicTasks) {
         task.run();
@@ -197,6 +217,15 @@ public final class TideServer implements AutoCloseable {
 
   public CommandExecutor executor() {
     return executor;
+  }
+
+  /** Output buffer limits ({@code client-output-buffer-limit}), for code that adds output (pub/sub). */
+  public OutputBufferLimits outputBufferLimits() {
+    return outputBufferLimits;
+  }
+
+  public IdleClients idleClients() {
+    return idleClients;
   }
 
   public long startedMs() {
