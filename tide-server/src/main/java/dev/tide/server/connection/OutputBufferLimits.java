@@ -23,7 +23,9 @@ import java.util.function.LongSupplier;
  *
  * <p><b>What counts.</b> {@link ClientConnection#pendingOutputBytes()}: replies gathered but not
  * yet flushed plus Netty's outbound buffer (what the kernel has not accepted), as Redis counts its
- * reply buffers and not the socket's.
+ * reply buffers and not the socket's. (Redis leaves out its fixed 16 KB first reply buffer, but a
+ * large reply goes to its reply list whole, so a single reply of the limit's size closes the client
+ * in both.)
  *
  * <p><b>When it is checked.</b> After every command of the connection, when Netty reports a
  * writability change, whenever other code adds output (pub/sub delivery calls

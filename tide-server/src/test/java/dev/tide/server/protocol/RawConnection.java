@@ -108,6 +108,20 @@ final class RawConnection implements AutoCloseable {
     }
   }
 
+  /** Reads exactly {@code n} bytes, failing if they do not come within {@code limitMs} of silence. */
+  byte[] readExactly(int n, int limitMs) {
+    try {
+      socket.setSoTimeout(limitMs);
+      byte[] got = socket.getInputStream().readNBytes(n);
+      if (got.length != n) {
+        throw new AssertionError("server closed after " + got.length + " of " + n + " bytes");
+      }
+      return got;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Reads until the server closes, failing the test if it does not within {@code limitMs}. */
   Outcome readUntilClosed(int limitMs) {
     Outcome o = read(limitMs);
