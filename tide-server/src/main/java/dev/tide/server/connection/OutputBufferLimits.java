@@ -31,7 +31,8 @@ import java.util.function.LongSupplier;
  * writability change, whenever other code adds output (pub/sub delivery calls
  * {@link #enforce(ClientConnection, String)}), and on a periodic sweep of the clients over a soft
  * limit, so a client that stays over it is closed once the seconds pass even if nothing more is
- * written to it. Checks run on the connection's event loop.
+ * written to it. Checks run on the connection's event loop (a call from another thread is handed
+ * to it).
  */
 public final class OutputBufferLimits {
 
@@ -118,7 +119,17 @@ public final class OutputBufferLimits {
 
   /** Checks a connection against the limits of its class; see {@link #enforce(ClientConnection, ClientClass, long)}. */
   public boolean enforce(ClientConnection conn) {
-    return enforce(conn, classOf(conn), clock.getAsLong());
+    ClientClass clientClass = classOf(conn);
+    if (overSoftSinceMs.isEmpty() && isOff(clientClass)) {
+      return false; // the common case (normal clients are unlimited by default): no work per command
+    }
+    return enforce(conn, clientClass, clock.getAsLong());
+  }
+
+  private boolean isOff(ClientClass clientClass) {
+    return clientClass == ClientClass.NORMAL
+        ? config.outputLimitNormalHard == 0 && config.outputLimitNormalSoft == 0
+        : config.outputLimitPubSubHard == 0 && config.outputLimitPubSubSoft == 0;
   }
 
   /** Checks a connection against the limits of the class named {@code "normal"} or {@code "pubsub"}. */
@@ -128,11 +139,16 @@ public final class OutputBufferLimits {
 
   /**
    * Checks a connection's pending output against {@code clientClass}'s limits and closes it when
-   * over them. Runs on the connection's event loop.
+   * over them. May be called from any thread: off the connection's event loop the check is handed
+   * to it (and this returns false).
    *
    * @return true if the connection was closed (now or before)
    */
   public boolean enforce(ClientConnection conn, ClientClass clientClass, long nowMs) {
+    if (!conn.channel().eventLoop().inEventLoop()) {
+      conn.channel().eventLoop().execute(() -> enforce(conn, clientClass, clock.getAsLong()));
+      return false;
+    }
     if (conn.closing()) {
       overSoftSinceMs.remove(conn);
       return true;
