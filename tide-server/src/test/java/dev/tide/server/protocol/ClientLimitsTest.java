@@ -114,11 +114,12 @@ class ClientLimitsTest {
     String big = "b".repeat(MB);
     normal.call("SET", "big", big);
     RawConnection stalled = closeLater(new RawConnection(server.port(), STALLED_RECEIVE_BUFFER));
-    stalled.send("*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n".repeat(16));
+    // 32 MB of replies: far more than the kernel buffers for a socket (tcp_wmem's maximum is 4 MB by default).
+    stalled.send("*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n".repeat(32));
     // The server buffers many megabytes for it and keeps the connection.
     await().atMost(Duration.ofSeconds(20)).until(() -> pendingOutputOfNewestClient() > 4L * MB);
     assertThat(server.clients().openConnections()).isEqualTo(2);
-    String expected = ("$" + MB + "\r\n" + big + "\r\n").repeat(16);
+    String expected = ("$" + MB + "\r\n" + big + "\r\n").repeat(32);
     byte[] all = stalled.readExactly(expected.length(), CLOSE_WAIT_MS);
     assertThat(new String(all, StandardCharsets.US_ASCII)).isEqualTo(expected);
   }

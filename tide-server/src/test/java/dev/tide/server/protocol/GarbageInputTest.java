@@ -31,7 +31,7 @@ class GarbageInputTest extends DifferentialTestBase {
 
   @AfterEach
   void noConnectionLeftBehind() {
-    await().atMost(Duration.ofSeconds(10))
+    await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(tideServer.server().clients().openConnections()).isEqualTo(1));
   }
 

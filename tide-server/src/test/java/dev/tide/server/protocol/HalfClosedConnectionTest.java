@@ -26,7 +26,7 @@ class HalfClosedConnectionTest extends DifferentialTestBase {
 
   @AfterEach
   void connectionsAreReleased() {
-    await().atMost(Duration.ofSeconds(10))
+    await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(tideServer.server().clients().openConnections()).isEqualTo(1));
     diff.check("SET", "after", "1");
     assertThat(diff.check("GET", "after")).isEqualTo("1");

@@ -86,7 +86,7 @@ class MalformedInputTest extends DifferentialTestBase {
   void wellBehavedClientWorksAfterAndNoConnectionIsLeft() {
     wellBehavedClientWorks();
     // Only the two connections of the differential harness remain.
-    await().atMost(Duration.ofSeconds(10))
+    await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(tideServer.server().clients().openConnections()).isEqualTo(1));
   }
 
