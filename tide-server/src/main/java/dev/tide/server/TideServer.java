@@ -38,6 +38,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -68,11 +69,13 @@ public final class TideServer implements AutoCloseable {
   private final CommandExecutor executor;
   private final OutputBufferLimits outputBufferLimits;
   private final IdleClients idleClients;
-  private final long startedMs;
   private long lastIdleSweepMs;
+  private final long startedMs;
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
   private ScheduledExecutorService housekeeping;
+  private ScheduledFuture<?> housekeepingTask;
+  private int scheduledHz;
   private Channel serverChannel;
   private volatile boolean shuttingDown;
 
@@ -83,9 +86,7 @@ public final class TideServer implements AutoCloseable {
   public TideServer(ServerConfig config, LongSupplier clock) {
     this.config = config.conclude();
     this.clock = clock;
-    engineConfig.maxmemoryBytes = config.maxmemoryBytes;
-    engineConfig.maxmemoryPolicy = config.maxmemoryPolicy;
-    engineConfig.maxmemorySamples = config.maxmemorySamples;
+    copyEngineSettings();
     this.db = new Database(engineConfig, config.shards);
     this.executor = new CommandExecutor(table, db, clock, stats, config.requirePass);
     this.startedMs = clock.getAsLong();
@@ -127,11 +128,65 @@ public final class TideServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    long periodMs = Math.max(1, 1000 / config.hz);
-    housekeeping.scheduleAtFixedRate(this::housekeepingTick, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    scheduleHousekeeping();
+    if (config.port == 0) {
+      config.port = port(); // CONFIG GET port shows the port actually bound
+    }
     log.info("Tide listening on {}:{} ({} transport, {} shards)", config.bind, port(), epoll ? "epoll" : "nio",
         db.shardCount());
     return this;
+  }
+
+  /** (Re)starts the housekeeping tick at {@code hz} ticks a second. */
+  private synchronized void scheduleHousekeeping() {
+    if (housekeeping == null || housekeeping.isShutdown()) {
+      return;
+    }
+    if (housekeepingTask != null) {
+      housekeepingTask.cancel(false);
+    }
+    scheduledHz = config.hz;
+    long periodMs = Math.max(1, 1000 / scheduledHz);
+    try {
+      housekeepingTask = housekeeping.scheduleAtFixedRate(this::housekeepingTick, periodMs, periodMs,
+          TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      housekeepingTask = null; // closing
+    }
+  }
+
+  private void copyEngineSettings() {
+    engineConfig.maxmemoryBytes = config.maxmemoryBytes;
+    engineConfig.maxmemoryPolicy = config.maxmemoryPolicy;
+    engineConfig.maxmemorySamples = config.maxmemorySamples;
+    engineConfig.protoMaxBulkLen = config.protoMaxBulkLen;
+    engineConfig.lfuLogFactor = config.lfuLogFactor;
+    engineConfig.lfuDecayTime = config.lfuDecayTime;
+    engineConfig.hashMaxListpackEntries = clampToInt(config.hashMaxListpackEntries);
+    engineConfig.hashMaxListpackValue = clampToInt(config.hashMaxListpackValue);
+    engineConfig.setMaxIntsetEntries = clampToInt(config.setMaxIntsetEntries);
+    engineConfig.zsetMaxListpackEntries = clampToInt(config.zsetMaxListpackEntries);
+    engineConfig.zsetMaxListpackValue = clampToInt(config.zsetMaxListpackValue);
+  }
+
+  /** Thresholds are longs in Redis; no collection holds more than an int's worth, so the engine keeps ints. */
+  private static int clampToInt(long value) {
+    return (int) Math.min(Integer.MAX_VALUE, value);
+  }
+
+  /**
+   * Makes the running node follow its {@link ServerConfig} after CONFIG SET changed it: engine
+   * settings, the password, the housekeeping rate. Settings read where they are used (maxclients,
+   * protocol limits of new connections, output buffer limits, timeout) need nothing here.
+   */
+  public void applySettings() {
+    copyEngineSettings();
+    executor.setRequirePass(config.requirePass);
+    synchronized (this) {
+      if (config.hz != scheduledHz) {
+        scheduleHousekeeping();
+      }
+    }
   }
 
   private void acceptConnection(SocketChannel ch) {
@@ -224,6 +279,7 @@ public final class TideServer implements AutoCloseable {
     return outputBufferLimits;
   }
 
+  /** The {@code timeout} sweep. */
   public IdleClients idleClients() {
     return idleClients;
   }

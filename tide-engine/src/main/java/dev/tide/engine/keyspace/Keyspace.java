@@ -167,6 +167,7 @@ public final class Keyspace {
     } else {
       usedBytes -= valueBytes(node.value());
       node.setValue(value);
+      node.meta &= AccessTracker.ACCESS_BITS; // value flags describe the old value
       usedBytes += valueBytes(value);
       access.touch(node, nowMs);
       if (!keepTtl) {

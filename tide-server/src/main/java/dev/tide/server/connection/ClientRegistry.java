@@ -87,4 +87,10 @@ public final class ClientRegistry {
   public long rejectedConnections() {
     return rejectedConnections.sum();
   }
+
+  /** CONFIG RESETSTAT: restarts the connection counters. */
+  public void resetStats() {
+    totalConnections.reset();
+    rejectedConnections.reset();
+  }
 }
