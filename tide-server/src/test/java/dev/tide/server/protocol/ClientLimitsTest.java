@@ -91,6 +91,21 @@ class ClientLimitsTest {
   }
 
   @Test
+  void aLimitSetWithConfigSetAppliesToConnectedClients() throws Exception {
+    start(c -> { });
+    RespClient normal = client();
+    normal.call("SET", "big", "b".repeat(MB));
+    RawConnection stalled = closeLater(new RawConnection(server.port(), STALLED_RECEIVE_BUFFER));
+    assertThat(stalled.send("PING\r\n").readExactly(7, 5000)).isEqualTo(PONG);
+    assertThat(normal.call("CONFIG", "SET", "client-output-buffer-limit", "normal 2mb 0 0"))
+        .isEqualTo(new RespClient.Simple("OK"));
+    stalled.send("*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n".repeat(64));
+    await().atMost(Duration.ofSeconds(20)).until(() -> server.outputBufferLimits().disconnections() == 1);
+    stalled.readUntilClosed(CLOSE_WAIT_MS);
+    assertThat(normal.call("PING")).isEqualTo(new RespClient.Simple("PONG"));
+  }
+
+  @Test
   void aClientWhoseRepliesPileUpInTheOutboundBufferHitsTheHardLimit() throws Exception {
     start(c -> c.set("client-output-buffer-limit", "normal 4mb 0 0"));
     RespClient normal = client();

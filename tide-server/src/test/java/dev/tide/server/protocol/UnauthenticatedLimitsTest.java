@@ -40,7 +40,11 @@ class UnauthenticatedLimitsTest {
       "*10\r\n$4\r\nPING\r\n",
       "*1\r\n$16384\r\n",
       "PING a a a a a a a a a a a a a a a a a a a a a\r\n",
-      "*1\r\n$4\r\nPING\r\n*12\r\n"})
+      "*1\r\n$4\r\nPING\r\n*12\r\n",
+      // AUTH lifts the limits for the very next request of the same packet; a failed AUTH does not
+      "*2\r\n$4\r\nAUTH\r\n$6\r\nsecret\r\n*11\r\n$4\r\nECHO\r\n",
+      "*2\r\n$4\r\nAUTH\r\n$6\r\nsecret\r\n*2\r\n$4\r\nECHO\r\n$16385\r\n",
+      "*2\r\n$4\r\nAUTH\r\n$5\r\nwrong\r\n*11\r\n"})
   void sameRepliesAsRedis(String input) {
     try (RawConnection t = new RawConnection(tide.port()); RawConnection r = new RawConnection(redis.port())) {
       // Half-closing ends the inputs that make the servers wait; errors close at once anyway.
