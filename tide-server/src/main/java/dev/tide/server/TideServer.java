@@ -11,6 +11,7 @@ import dev.tide.server.config.ServerConfig;
 import dev.tide.server.connection.ClientConnection;
 import dev.tide.server.connection.ClientRegistry;
 import dev.tide.server.connection.IdleClients;
+import dev.tide.server.connection.OutputBufferLimits;
 import dev.tide.server.dispatch.CommandExecutor;
 import dev.tide.server.dispatch.CommandStats;
 import dev.tide.server.pubsub.OutputLimits;
@@ -58,6 +59,8 @@ public final class TideServer implements AutoCloseable {
 
   /** Active expiry rounds per shard per housekeeping tick (bounds the work of one tick). */
   private static final int ACTIVE_EXPIRE_LOOPS_PER_TICK = 16;
+  /** Idle clients are looked for this often (Redis checks each client about once a second). */
+  private static final long IDLE_SWEEP_PERIOD_MS = 1000;
 
   private final ServerConfig config;
   private final LongSupplier clock;
@@ -68,6 +71,9 @@ public final class TideServer implements AutoCloseable {
   private final ClientRegistry clients = new ClientRegistry();
   private final CommandExecutor executor;
   private final PubSubRegistry pubSub;
+  private final OutputBufferLimits outputBufferLimits;
+  private final IdleClients idleClients;
+  private long lastIdleSweepMs;
   private final long startedMs;
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
@@ -89,10 +95,15 @@ public final class TideServer implements AutoCloseable {
     this.executor = new CommandExecutor(table, db, clock, stats, config.requirePass);
     this.pubSub = new PubSubRegistry(new OutputLimits(this.config), ByteBufAllocator.DEFAULT);
     this.startedMs = clock.getAsLong();
+    this.outputBufferLimits = new OutputBufferLimits(this.config, clock);
+    this.idleClients = new IdleClients(this.config, clients, clock);
+    executor.setOutputBufferWatcher(outputBufferLimits::enforce);
+    executor.onConnectionClosed(conn -> {
+      outputBufferLimits.connectionClosed(conn);
+      idleClients.connectionClosed(conn);
+    });
     EngineCommands.registerAll(table);
     ServerCommands.registerAll(table, this);
-    IdleClients idle = new IdleClients(clients, () -> config.idleTimeoutSeconds);
-    addPeriodicTask(() -> idle.closeIdle(clock.getAsLong()));
   }
 
   /** Binds the port and starts serving; returns once the server accepts connections. */
@@ -184,12 +195,13 @@ public final class TideServer implements AutoCloseable {
   }
 
   private void acceptConnection(SocketChannel ch) {
-    if (clients.size() >= config.maxClients || shuttingDown) {
+    if (shuttingDown || !clients.tryTakePlace(config.maxClients)) {
       clients.rejected();
       ch.writeAndFlush(Unpooled.copiedBuffer("-ERR max number of clients reached\r\n", StandardCharsets.US_ASCII))
           .addListener(ChannelFutureListener.CLOSE);
       return;
     }
+    ch.closeFuture().addListener(f -> clients.releasePlace());
     boolean needsAuth = executor.requirePass() != null;
     RespRequestDecoder decoder = new RespRequestDecoder(config.protocolLimits(), !needsAuth);
     ClientConnection conn = new ClientConnection(clients.nextId(), ch, executor, clients, decoder, !needsAuth,
@@ -213,6 +225,11 @@ public final class TideServer implements AutoCloseable {
             ks.lock().unlock();
           }
         }
+      }
+      outputBufferLimits.sweep();
+      if (now - lastIdleSweepMs >= IDLE_SWEEP_PERIOD_MS) {
+        lastIdleSweepMs = now;
+        idleClients.sweep();
       }
       for (Runnable task : periodicTasks) {
         task.run();
@@ -265,6 +282,16 @@ public final class TideServer implements AutoCloseable {
   /** Every pub/sub subscription of this node (PUBLISH, PUBSUB, INFO, keyspace notifications). */
   public PubSubRegistry pubSub() {
     return pubSub;
+  }
+
+  /** Output buffer limits ({@code client-output-buffer-limit}), for code that adds output (pub/sub). */
+  public OutputBufferLimits outputBufferLimits() {
+    return outputBufferLimits;
+  }
+
+  /** The {@code timeout} sweep. */
+  public IdleClients idleClients() {
+    return idleClients;
   }
 
   public long startedMs() {
