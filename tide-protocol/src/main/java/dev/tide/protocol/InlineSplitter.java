@@ -9,6 +9,9 @@ import java.util.List;
  * {@code sdssplitargs}: spaces separate arguments; "double quotes" understand {@code \n \r \t \b
  * \a \\ \" \xHH}; 'single quotes' understand {@code \'}; a closing quote must be followed by a
  * space or the end of the line.
+ *
+ * <p>{@code sdssplitargs} reads a C string, so a NUL byte ends the line; the same here. (The
+ * decoder never passes such a line: a NUL hides the line end from Redis's {@code strchr} too.)
  */
 final class InlineSplitter {
 
@@ -19,7 +22,7 @@ final class InlineSplitter {
   static byte[][] split(byte[] line) {
     List<byte[]> args = new ArrayList<>();
     int i = 0;
-    int n = line.length;
+    int n = endOfCString(line);
     while (true) {
       while (i < n && isSpace(line[i])) {
         i++;
@@ -95,6 +98,16 @@ final class InlineSplitter {
     }
   }
 
+  private static int endOfCString(byte[] line) {
+    for (int i = 0; i < line.length; i++) {
+      if (line[i] == 0) {
+        return i;
+      }
+    }
+    return line.length;
+  }
+
+  /** C's {@code isspace} in the C locale. */
   private static boolean isSpace(byte c) {
     return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == 0x0b || c == '\f';
   }

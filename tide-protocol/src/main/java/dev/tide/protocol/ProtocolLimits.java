@@ -5,15 +5,18 @@ package dev.tide.protocol;
  *
  * <p>Defaults are Redis 7's, so a client that works against Redis works against Tide:
  * {@code proto-max-bulk-len} 512 MB, {@code client-query-buffer-limit} 1 GB, inline requests and
- * length lines of at most 64 KB ({@code PROTO_INLINE_MAX_SIZE}), and multibulk counts up to
- * {@code INT_MAX}. Before a client has authenticated (when a password is required) Redis allows
+ * length lines of at most 64 KB ({@code PROTO_INLINE_MAX_SIZE}) buffered without their line end,
+ * and multibulk counts up to {@code INT_MAX}. Before a client has authenticated (when a password is required) Redis allows
  * only 10 arguments and 16 KB per bulk, which stops an anonymous peer from making the server buffer
  * large requests; Tide does the same.
  *
  * @param maxBulkBytes largest single argument ({@code proto-max-bulk-len})
  * @param maxMultibulkLength largest argument count of one request
  * @param maxInlineBytes longest inline request or length line ({@code PROTO_INLINE_MAX_SIZE})
- * @param maxQueryBufferBytes most unparsed bytes buffered per client ({@code client-query-buffer-limit})
+ * @param maxQueryBufferBytes most memory one request may hold while it is assembled: its arguments'
+ *     bytes plus a small per-argument overhead ({@code client-query-buffer-limit}; Redis bounds its
+ *     unparsed query buffer with it, Tide the request being read, which is what costs memory here).
+ *     A client over it is closed without a reply, as Redis does.
  */
 public record ProtocolLimits(long maxBulkBytes, int maxMultibulkLength, int maxInlineBytes,
                              long maxQueryBufferBytes) {

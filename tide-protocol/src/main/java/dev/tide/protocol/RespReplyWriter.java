@@ -181,16 +181,19 @@ public final class RespReplyWriter implements Reply {
     out.writerIndex(at);
   }
 
-  /** Simple strings and errors cannot carry CR or LF: Redis replaces them with spaces. */
+  /**
+   * Simple strings and errors cannot carry CR or LF: Redis replaces them with spaces. The text is
+   * written as UTF-8 (whole code points, so a surrogate pair stays one character); CR and LF bytes
+   * never occur inside a multi-byte UTF-8 sequence, so replacing them afterwards is safe.
+   */
   private void writeSanitized(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '\r' || c == '\n') {
-        out.writeByte(' ');
-      } else if (c < 0x80) {
-        out.writeByte(c);
-      } else {
-        out.writeCharSequence(String.valueOf(c), StandardCharsets.UTF_8);
+    int start = out.writerIndex();
+    out.writeCharSequence(text, StandardCharsets.UTF_8);
+    int end = out.writerIndex();
+    for (int i = start; i < end; i++) {
+      byte b = out.getByte(i);
+      if (b == '\r' || b == '\n') {
+        out.setByte(i, ' ');
       }
     }
   }

@@ -11,11 +11,16 @@ import dev.tide.server.commands.ServerCommands;
 import dev.tide.server.config.ServerConfig;
 import dev.tide.server.connection.ClientConnection;
 import dev.tide.server.connection.ClientRegistry;
+import dev.tide.server.connection.IdleClients;
+import dev.tide.server.connection.OutputBufferLimits;
 import dev.tide.server.dispatch.CommandExecutor;
 import dev.tide.server.dispatch.CommandStats;
 import dev.tide.server.metrics.MetricsHttpServer;
 import dev.tide.server.metrics.TideMetrics;
+import dev.tide.server.pubsub.OutputLimits;
+import dev.tide.server.pubsub.PubSubRegistry;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -39,6 +44,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -56,6 +62,8 @@ public final class TideServer implements AutoCloseable {
 
   /** Active expiry rounds per shard per housekeeping tick (bounds the work of one tick). */
   private static final int ACTIVE_EXPIRE_LOOPS_PER_TICK = 16;
+  /** Idle clients are looked for this often (Redis checks each client about once a second). */
+  private static final long IDLE_SWEEP_PERIOD_MS = 1000;
 
   private final ServerConfig config;
   private final LongSupplier clock;
@@ -66,12 +74,18 @@ public final class TideServer implements AutoCloseable {
   private final ClientRegistry clients = new ClientRegistry();
   private final CommandExecutor executor;
   private final Evictor evictor;
+  private final PubSubRegistry pubSub;
+  private final OutputBufferLimits outputBufferLimits;
+  private final IdleClients idleClients;
+  private long lastIdleSweepMs;
   private final long startedMs;
   private TideMetrics metrics;
   private MetricsHttpServer metricsHttp;
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
   private ScheduledExecutorService housekeeping;
+  private ScheduledFuture<?> housekeepingTask;
+  private int scheduledHz;
   private Channel serverChannel;
   private volatile boolean shuttingDown;
 
@@ -82,14 +96,20 @@ public final class TideServer implements AutoCloseable {
   public TideServer(ServerConfig config, LongSupplier clock) {
     this.config = config.conclude();
     this.clock = clock;
-    engineConfig.maxmemoryBytes = config.maxmemoryBytes;
-    engineConfig.maxmemoryPolicy = config.maxmemoryPolicy;
-    engineConfig.maxmemorySamples = config.maxmemorySamples;
+    copyEngineSettings();
     this.db = new Database(engineConfig, config.shards);
     this.executor = new CommandExecutor(table, db, clock, stats, config.requirePass);
     this.evictor = new Evictor(db);
     executor.setMemoryGuard(() -> evictor.makeRoom(clock.getAsLong()));
+    this.pubSub = new PubSubRegistry(new OutputLimits(this.config), ByteBufAllocator.DEFAULT);
     this.startedMs = clock.getAsLong();
+    this.outputBufferLimits = new OutputBufferLimits(this.config, clock);
+    this.idleClients = new IdleClients(this.config, clients, clock);
+    executor.setOutputBufferWatcher(outputBufferLimits::enforce);
+    executor.onConnectionClosed(conn -> {
+      outputBufferLimits.connectionClosed(conn);
+      idleClients.connectionClosed(conn);
+    });
     EngineCommands.registerAll(table);
     ServerCommands.registerAll(table, this);
   }
@@ -121,8 +141,10 @@ public final class TideServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    long periodMs = Math.max(1, 1000 / config.hz);
-    housekeeping.scheduleAtFixedRate(this::housekeepingTick, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    scheduleHousekeeping();
+    if (config.port == 0) {
+      config.port = port(); // CONFIG GET port shows the port actually bound
+    }
     log.info("Tide listening on {}:{} ({} transport, {} shards)", config.bind, port(), epoll ? "epoll" : "nio",
         db.shardCount());
     if (config.metricsPort != 0) {
@@ -163,13 +185,66 @@ public final class TideServer implements AutoCloseable {
     return evictor;
   }
 
+  /** (Re)starts the housekeeping tick at {@code hz} ticks a second. */
+  private synchronized void scheduleHousekeeping() {
+    if (housekeeping == null || housekeeping.isShutdown()) {
+      return;
+    }
+    if (housekeepingTask != null) {
+      housekeepingTask.cancel(false);
+    }
+    scheduledHz = config.hz;
+    long periodMs = Math.max(1, 1000 / scheduledHz);
+    try {
+      housekeepingTask = housekeeping.scheduleAtFixedRate(this::housekeepingTick, periodMs, periodMs,
+          TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      housekeepingTask = null; // closing
+    }
+  }
+
+  private void copyEngineSettings() {
+    engineConfig.maxmemoryBytes = config.maxmemoryBytes;
+    engineConfig.maxmemoryPolicy = config.maxmemoryPolicy;
+    engineConfig.maxmemorySamples = config.maxmemorySamples;
+    engineConfig.protoMaxBulkLen = config.protoMaxBulkLen;
+    engineConfig.lfuLogFactor = config.lfuLogFactor;
+    engineConfig.lfuDecayTime = config.lfuDecayTime;
+    engineConfig.hashMaxListpackEntries = clampToInt(config.hashMaxListpackEntries);
+    engineConfig.hashMaxListpackValue = clampToInt(config.hashMaxListpackValue);
+    engineConfig.setMaxIntsetEntries = clampToInt(config.setMaxIntsetEntries);
+    engineConfig.zsetMaxListpackEntries = clampToInt(config.zsetMaxListpackEntries);
+    engineConfig.zsetMaxListpackValue = clampToInt(config.zsetMaxListpackValue);
+  }
+
+  /** Thresholds are longs in Redis; no collection holds more than an int's worth, so the engine keeps ints. */
+  private static int clampToInt(long value) {
+    return (int) Math.min(Integer.MAX_VALUE, value);
+  }
+
+  /**
+   * Makes the running node follow its {@link ServerConfig} after CONFIG SET changed it: engine
+   * settings, the password, the housekeeping rate. Settings read where they are used (maxclients,
+   * protocol limits of new connections, output buffer limits, timeout) need nothing here.
+   */
+  public void applySettings() {
+    copyEngineSettings();
+    executor.setRequirePass(config.requirePass);
+    synchronized (this) {
+      if (config.hz != scheduledHz) {
+        scheduleHousekeeping();
+      }
+    }
+  }
+
   private void acceptConnection(SocketChannel ch) {
-    if (clients.size() >= config.maxClients || shuttingDown) {
+    if (shuttingDown || !clients.tryTakePlace(config.maxClients)) {
       clients.rejected();
       ch.writeAndFlush(Unpooled.copiedBuffer("-ERR max number of clients reached\r\n", StandardCharsets.US_ASCII))
           .addListener(ChannelFutureListener.CLOSE);
       return;
     }
+    ch.closeFuture().addListener(f -> clients.releasePlace());
     boolean needsAuth = executor.requirePass() != null;
     RespRequestDecoder decoder = new RespRequestDecoder(config.protocolLimits(), !needsAuth);
     ClientConnection conn = new ClientConnection(clients.nextId(), ch, executor, clients, decoder, !needsAuth,
@@ -196,6 +271,11 @@ public final class TideServer implements AutoCloseable {
       }
       if (engineConfig.maxmemoryBytes > 0) {
         evictor.evict(now); // finishes eviction a command left in progress at its time bound
+      }
+      outputBufferLimits.sweep();
+      if (now - lastIdleSweepMs >= IDLE_SWEEP_PERIOD_MS) {
+        lastIdleSweepMs = now;
+        idleClients.sweep();
       }
       for (Runnable task : periodicTasks) {
         task.run();
@@ -243,6 +323,21 @@ public final class TideServer implements AutoCloseable {
 
   public CommandExecutor executor() {
     return executor;
+  }
+
+  /** Every pub/sub subscription of this node (PUBLISH, PUBSUB, INFO, keyspace notifications). */
+  public PubSubRegistry pubSub() {
+    return pubSub;
+  }
+
+  /** Output buffer limits ({@code client-output-buffer-limit}), for code that adds output (pub/sub). */
+  public OutputBufferLimits outputBufferLimits() {
+    return outputBufferLimits;
+  }
+
+  /** The {@code timeout} sweep. */
+  public IdleClients idleClients() {
+    return idleClients;
   }
 
   public long startedMs() {

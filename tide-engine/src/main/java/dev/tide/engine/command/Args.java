@@ -158,14 +158,18 @@ public final class Args {
     } catch (CommandException e) {
       throw new CommandException(Errors.TIMEOUT_NOT_FLOAT);
     }
-    if (Double.isInfinite(seconds) || seconds > Long.MAX_VALUE / 1000.0) {
-      throw new CommandException(Errors.TIMEOUT_NOT_FLOAT);
-    }
-    if (seconds < 0) {
+    // Redis 7.0.15: (long long) ceill(seconds * 1000). A C cast of an infinity or of a value past
+    // the range of a long gives LLONG_MIN on x86-64, so those are reported as "negative"; a tiny
+    // negative such as -0.0001 rounds up to 0, which means "forever".
+    double ms = Math.ceil(seconds * 1000);
+    if (Double.isInfinite(ms) || ms >= 0x1p63 || ms < 0) {
       throw new CommandException(Errors.TIMEOUT_NEGATIVE);
     }
-    long ms = (long) Math.ceil(seconds * 1000);
-    return ms == 0 ? 0 : nowMs + ms;
+    long timeoutMs = (long) ms;
+    if (timeoutMs == 0) {
+      return 0;
+    }
+    return timeoutMs > Long.MAX_VALUE - nowMs ? Long.MAX_VALUE : nowMs + timeoutMs;
   }
 
   public static boolean is(byte[] arg, String word) {

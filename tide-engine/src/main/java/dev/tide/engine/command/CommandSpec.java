@@ -1,8 +1,12 @@
 package dev.tide.engine.command;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -10,6 +14,12 @@ import java.util.Set;
  * convention: positive = exact argument count including the name, negative = at least), flags,
  * where its keys are (first, last, step; last -1 = the last argument), and its implementation.
  * COMMAND INFO and COMMAND DOCS are generated from these.
+ *
+ * <p><b>Subcommands.</b> A container command (CLIENT, CONFIG, COMMAND, OBJECT ...) lists its
+ * subcommands as specs of their own, named {@code container|sub} as Redis 7 names them. The
+ * executor resolves {@code argv[1]} to the subcommand before its checks, so arity errors, flags,
+ * key positions and statistics are the subcommand's; the container's own implementation dispatches
+ * the same way, for callers that run a spec directly (EXEC).
  */
 public final class CommandSpec {
 
@@ -25,9 +35,18 @@ public final class CommandSpec {
   private final String since;
   private final List<String> aclCategories;
   private final Command impl;
+  /** Subcommands by lower-case short name ({@code "list"} for {@code client|list}), in registration order. */
+  private final Map<String, CommandSpec> subcommands;
 
-  private CommandSpec(Builder b) {
-    this.name = b.name;
+  private CommandSpec(Builder b, String fullName) {
+    this.name = fullName;
+    Map<String, CommandSpec> subs = new LinkedHashMap<>();
+    for (Builder sb : b.subcommands) {
+      if (subs.put(sb.name, new CommandSpec(sb, fullName + "|" + sb.name)) != null) {
+        throw new IllegalStateException("subcommand registered twice: " + fullName + "|" + sb.name);
+      }
+    }
+    this.subcommands = Collections.unmodifiableMap(subs);
     this.arity = b.arity;
     this.flags = Collections.unmodifiableSet(b.flags);
     this.firstKey = b.firstKey;
@@ -38,13 +57,14 @@ public final class CommandSpec {
     this.summary = b.summary;
     this.since = b.since;
     this.aclCategories = List.copyOf(b.aclCategories);
-    this.impl = b.impl;
+    Command own = b.impl;
+    this.impl = subs.isEmpty() ? own : ctx -> dispatchToSubcommand(ctx, own);
     if (impl == null) {
       throw new IllegalStateException("command " + name + " has no implementation");
     }
-    if (flags.contains(CommandFlag.WRITE) == flags.contains(CommandFlag.READONLY)
-        && (firstKey > 0 || keyExtractor != null)) {
-      throw new IllegalStateException("command " + name + " with keys must be exactly one of write or readonly");
+    if (flags.contains(CommandFlag.WRITE) && flags.contains(CommandFlag.READONLY)) {
+      // keyed commands may be neither (WATCH only registers interest), never both
+      throw new IllegalStateException("command " + name + " cannot be both write and readonly");
     }
   }
 
@@ -107,6 +127,67 @@ public final class CommandSpec {
     return impl;
   }
 
+  /** True when the command's keys are found by a function rather than fixed positions (COMMAND INFO's movablekeys). */
+  public boolean movableKeys() {
+    return keyExtractor != null;
+  }
+
+  /** True for container commands such as CLIENT or CONFIG. */
+  public boolean hasSubcommands() {
+    return !subcommands.isEmpty();
+  }
+
+  /** The subcommands of a container, in registration order; empty for other commands. */
+  public List<CommandSpec> subcommands() {
+    return List.copyOf(subcommands.values());
+  }
+
+  /** The subcommand with this short name in any case ({@code "LIST"} for {@code client|list}), or null. */
+  public CommandSpec subcommand(byte[] shortName) {
+    if (subcommands.isEmpty() || shortName.length > MAX_SUBCOMMAND_NAME_BYTES) {
+      return null;
+    }
+    return subcommands.get(new String(shortName, java.nio.charset.StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * The spec that runs this request: the subcommand named by {@code argv[1]} for a container
+   * called with one, else this spec. Throws the unknown-subcommand error when there is no such
+   * subcommand.
+   */
+  public CommandSpec resolve(byte[][] argv) {
+    if (subcommands.isEmpty() || argv.length < 2) {
+      return this;
+    }
+    CommandSpec sub = subcommand(argv[1]);
+    if (sub == null) {
+      throw new CommandException(Errors.unknownSubcommand(Args.str(argv[1]), name));
+    }
+    return sub;
+  }
+
+  /**
+   * The implementation of a container: run the subcommand after checking its arity; without one,
+   * the container's own implementation if it has one (COMMAND alone lists every command).
+   */
+  private void dispatchToSubcommand(CommandContext ctx, Command own) {
+    CommandSpec sub = resolve(ctx.argv());
+    if (sub == this) {
+      if (own == null) {
+        throw new CommandException(Errors.wrongArity(name));
+      }
+      own.execute(ctx);
+      return;
+    }
+    if (!sub.arityOk(ctx.argc())) {
+      throw new CommandException(Errors.wrongArity(sub.name()));
+    }
+    sub.impl().execute(ctx);
+  }
+
+  /** Longest subcommand name looked up; longer arguments cannot name one. */
+  private static final int MAX_SUBCOMMAND_NAME_BYTES = 64;
+
   public boolean arityOk(int argc) {
     return arity >= 0 ? argc == arity : argc >= -arity;
   }
@@ -147,6 +228,7 @@ public final class CommandSpec {
     private String since = "1.0.0";
     private List<String> aclCategories = List.of();
     private Command impl;
+    private final List<Builder> subcommands = new ArrayList<>();
 
     private Builder(String name, int arity, String flagNames) {
       this.name = name;
@@ -198,8 +280,18 @@ public final class CommandSpec {
       return this;
     }
 
+    /**
+     * Adds subcommands to a container. Each is built from its own builder with its short name
+     * ({@code builder("list", -2, "admin")}) and becomes {@code container|list}. A container
+     * needs no {@link #impl}: it dispatches to its subcommands.
+     */
+    public Builder subcommands(Builder... subs) {
+      subcommands.addAll(List.of(subs));
+      return this;
+    }
+
     public CommandSpec build() {
-      return new CommandSpec(this);
+      return new CommandSpec(this, name);
     }
   }
 }

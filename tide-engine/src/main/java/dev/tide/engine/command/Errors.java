@@ -39,6 +39,12 @@ public final class Errors {
     return "ERR wrong number of arguments for '" + command + "' command";
   }
 
+  /** Redis 7's reply to a container command with an unknown subcommand; the subcommand is cut to 128 characters. */
+  public static String unknownSubcommand(String subcommand, String container) {
+    String shown = subcommand.length() > 128 ? subcommand.substring(0, 128) : subcommand;
+    return "ERR unknown subcommand '" + shown + "'. Try " + container.toUpperCase(java.util.Locale.ROOT) + " HELP.";
+  }
+
   public static String unknownCommand(String name, String argsPreview) {
     return "ERR unknown command '" + name + "', with args beginning with: " + argsPreview;
   }

@@ -7,6 +7,12 @@ package dev.tide.engine.command;
  *
  * <p>Iterative with backtracking to the last {@code *} only, so matching is O(pattern × string)
  * at worst and cannot blow the stack on hostile patterns.
+ *
+ * <p>Redis quirks kept on purpose, since clients see them: an empty string matches only the empty
+ * pattern (so {@code **} does not match the key ""); in {@code [a-]} the {@code ]} is the end of
+ * the range {@code a-]}, not the end of the class; an unterminated class runs to the end of the
+ * pattern; bytes compare as C's signed {@code char}s in ranges, and case folding ({@code nocase})
+ * is ASCII only, as in the C locale; an escaped byte inside a class compares case-sensitively.
  */
 public final class Glob {
 
@@ -18,6 +24,9 @@ public final class Glob {
   }
 
   public static boolean matches(byte[] pattern, byte[] string, boolean nocase) {
+    if (string.length == 0) {
+      return pattern.length == 0; // stringmatchlen never enters its loop for an empty string
+    }
     int p = 0;
     int s = 0;
     int starP = -1;
@@ -77,22 +86,23 @@ public final class Glob {
         while (i < pattern.length && pattern[i] != ']') {
           if (pattern[i] == '\\' && i + 1 < pattern.length) {
             i++;
-            if (eq(pattern[i], c, nocase)) {
+            if (pattern[i] == c) {
               match = true;
             }
-          } else if (i + 2 < pattern.length && pattern[i + 1] == '-' && pattern[i + 2] != ']') {
-            int start = pattern[i] & 0xff;
-            int end = pattern[i + 2] & 0xff;
-            int ch = c & 0xff;
+          } else if (i + 2 < pattern.length && pattern[i + 1] == '-') {
+            // signed bytes, as C compares chars; the range end may be ']' ("[a-]")
+            int start = pattern[i];
+            int end = pattern[i + 2];
+            int ch = c;
             if (start > end) {
               int t = start;
               start = end;
               end = t;
             }
             if (nocase) {
-              start = Character.toLowerCase(start);
-              end = Character.toLowerCase(end);
-              ch = Character.toLowerCase(ch);
+              start = lower(start);
+              end = lower(end);
+              ch = lower(ch);
             }
             if (ch >= start && ch <= end) {
               match = true;
@@ -119,6 +129,11 @@ public final class Glob {
     if (a == b) {
       return true;
     }
-    return nocase && Character.toLowerCase(a & 0xff) == Character.toLowerCase(b & 0xff);
+    return nocase && lower(a) == lower(b);
+  }
+
+  /** C's {@code tolower} in the C locale: ASCII letters only. */
+  private static int lower(int c) {
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
   }
 }

@@ -101,7 +101,7 @@ public final class Evictor {
 
   public Outcome evict(long nowMs) {
     long max = config.maxmemoryBytes;
-    if (max <= 0 || db.usedBytes() <= max) {
+    if (max <= 0 || db.usedMemoryBytes() <= max) {
       return Outcome.UNDER_LIMIT;
     }
     EvictionPolicy policy = config.maxmemoryPolicy;
@@ -115,7 +115,7 @@ public final class Evictor {
     }
     long started = nanoClock.getAsLong();
     int evicted = 0;
-    while (db.usedBytes() > max) {
+    while (db.usedMemoryBytes() > max) {
       boolean done = switch (policy) {
         case ALLKEYS_RANDOM, VOLATILE_RANDOM -> evictRandom(policy.volatileOnly());
         default -> evictFromPool(pool, policy, nowMs);

@@ -15,6 +15,15 @@ public final class AccessTracker {
   static final int LRU_CLOCK_MAX = (1 << 24) - 1;
   /** Counter a new key starts with under LFU, so new keys are not evicted at once (Redis: 5). */
   public static final int LFU_INIT_VAL = 5;
+  /**
+   * The low 24 bits of a node's meta hold access data (LRU clock, or LFU minute and counter);
+   * the high 8 bits are value flags owned by the command families (e.g. how a string was
+   * produced, for OBJECT ENCODING). Access updates keep the flags; {@code Keyspace.set} clears
+   * them when a value is replaced.
+   */
+  public static final int ACCESS_BITS = 0x00ffffff;
+  /** Shift of the 8 value-flag bits in a node's meta (see {@link #ACCESS_BITS}). */
+  public static final int VALUE_FLAGS_SHIFT = 24;
 
   private final EngineConfig config;
 
@@ -31,20 +40,22 @@ public final class AccessTracker {
   }
 
   public void init(ByteDict.Node<?> node, long nowMs) {
+    int flags = node.meta & ~ACCESS_BITS;
     if (config.maxmemoryPolicy.isLfu()) {
-      node.meta = (minutes(nowMs) << 8) | LFU_INIT_VAL;
+      node.meta = flags | (minutes(nowMs) << 8) | LFU_INIT_VAL;
     } else {
-      node.meta = lruClock(nowMs);
+      node.meta = flags | lruClock(nowMs);
     }
   }
 
   public void touch(ByteDict.Node<?> node, long nowMs) {
+    int flags = node.meta & ~ACCESS_BITS;
     if (config.maxmemoryPolicy.isLfu()) {
       int counter = decayedCounter(node.meta, nowMs);
       counter = logIncrement(counter);
-      node.meta = (minutes(nowMs) << 8) | counter;
+      node.meta = flags | (minutes(nowMs) << 8) | counter;
     } else {
-      node.meta = lruClock(nowMs);
+      node.meta = flags | lruClock(nowMs);
     }
   }
 

@@ -61,12 +61,33 @@ public final class Database {
   }
 
   /**
-   * Estimated heap bytes held by the data of all shards: keys, values, expiry entries and the
-   * dict tables themselves ({@code used_memory}; what {@code maxmemory} limits). Read without
-   * locks, so a moment old. Connection buffers and the JVM's own overhead are not included; see
-   * {@code docs/memory.md} for how this relates to the process's RSS.
+   * Estimated heap bytes held by the keys, values and expiry entries of all shards (INFO's
+   * {@code used_memory_dataset}). Read without locks, so a moment old.
    */
   public long usedBytes() {
+    long sum = 0;
+    for (Keyspace k : shards) {
+      sum += k.usedBytes();
+    }
+    return sum;
+  }
+
+  /** Estimated heap bytes of the shards' dict tables (INFO's {@code used_memory_overhead}); lock-free. */
+  public long tableBytes() {
+    long sum = 0;
+    for (Keyspace k : shards) {
+      sum += k.tableBytes();
+    }
+    return sum;
+  }
+
+  /**
+   * {@code used_memory}: the data ({@link #usedBytes()}) plus the dict tables ({@link #tableBytes()}),
+   * what {@code maxmemory} limits and eviction brings down. Read without locks, so a moment old.
+   * Connection buffers and the JVM's own memory are not included; docs/memory.md relates this to
+   * the process's RSS.
+   */
+  public long usedMemoryBytes() {
     long sum = 0;
     for (Keyspace k : shards) {
       sum += k.usedBytes() + k.tableBytes();

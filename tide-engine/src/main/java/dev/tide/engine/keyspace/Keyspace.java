@@ -167,6 +167,7 @@ public final class Keyspace {
     } else {
       usedBytes -= valueBytes(node.value());
       node.setValue(value);
+      node.meta &= AccessTracker.ACCESS_BITS; // value flags describe the old value
       usedBytes += valueBytes(value);
       access.touch(node, nowMs);
       if (!keepTtl) {
@@ -236,8 +237,13 @@ public final class Keyspace {
 
   /** Removes every key. */
   public void flush() {
+    // As Redis 7.0's touchAllWatchedKeysInDb: only watched keys that exist are changed by a flush.
     List<byte[]> watchedKeys = new ArrayList<>();
-    watchers.forEach(n -> watchedKeys.add(n.key()));
+    watchers.forEach(n -> {
+      if (dict.containsKey(n.key())) {
+        watchedKeys.add(n.key());
+      }
+    });
     dict.clear();
     expires.clear();
     usedBytes = 0;

@@ -22,4 +22,13 @@ public abstract class CollectionValue {
 
   /** Number of elements (fields, members, list items). */
   public abstract int size();
+
+  /**
+   * A deep copy (COPY): changing either value afterwards must not change the other. Element
+   * byte arrays may be shared, since Tide never changes a byte array once stored. Every type
+   * overrides this; the default exists only so types can be written independently.
+   */
+  public CollectionValue copy() {
+    throw new UnsupportedOperationException(type().redisName() + " values do not implement copy() yet");
+  }
 }

@@ -105,7 +105,7 @@ class EvictorTest {
     }
     Evictor evictor = new Evictor(db);
     assertThat(evictor.evict(NOW)).isEqualTo(Evictor.Outcome.UNDER_LIMIT); // maxmemory 0 = no limit
-    db.config().maxmemoryBytes = db.usedBytes() + 1;
+    db.config().maxmemoryBytes = db.usedMemoryBytes() + 1;
     assertThat(evictor.evict(NOW)).isEqualTo(Evictor.Outcome.UNDER_LIMIT);
     assertThat(db.keyCount()).isEqualTo(100);
   }
@@ -116,7 +116,7 @@ class EvictorTest {
     for (int i = 0; i < 100; i++) {
       set(db, "k" + i, NOW);
     }
-    db.config().maxmemoryBytes = db.usedBytes() / 2;
+    db.config().maxmemoryBytes = db.usedMemoryBytes() / 2;
     assertThat(new Evictor(db).makeRoom(NOW)).isFalse();
     assertThat(db.keyCount()).isEqualTo(100);
   }
@@ -132,7 +132,7 @@ class EvictorTest {
       for (int i = 0; i < 10; i++) {
         expire(db, "k" + i, NOW + 60_000);
       }
-      db.config().maxmemoryBytes = db.usedBytes() / 2;
+      db.config().maxmemoryBytes = db.usedMemoryBytes() / 2;
       assertThat(evictFully(new Evictor(db), NOW)).as(p.configName()).isEqualTo(Evictor.Outcome.FAILED);
       assertThat(db.keyCount()).as(p.configName()).isEqualTo(90);
       assertThat(db.expiringKeyCount()).isZero();
@@ -151,9 +151,9 @@ class EvictorTest {
       set(db, "k" + i, NOW + i * 1000L);
     }
     long now = NOW + 1000 * 1000L;
-    db.config().maxmemoryBytes = db.usedBytes() / 2;
+    db.config().maxmemoryBytes = db.usedMemoryBytes() / 2;
     assertThat(evictFully(new Evictor(db), now)).isEqualTo(Evictor.Outcome.UNDER_LIMIT);
-    assertThat(db.usedBytes()).isLessThanOrEqualTo(db.config().maxmemoryBytes);
+    assertThat(db.usedMemoryBytes()).isLessThanOrEqualTo(db.config().maxmemoryBytes);
     int oldSurvivors = 0;
     int newSurvivors = 0;
     for (int i = 0; i < 250; i++) {
@@ -172,7 +172,7 @@ class EvictorTest {
       set(db, "k" + i, NOW);
       expire(db, "k" + i, NOW + 3_600_000L + i * 1000L);
     }
-    db.config().maxmemoryBytes = db.usedBytes() / 2;
+    db.config().maxmemoryBytes = db.usedMemoryBytes() / 2;
     assertThat(evictFully(new Evictor(db), NOW)).isEqualTo(Evictor.Outcome.UNDER_LIMIT);
     int soonSurvivors = 0;
     int lateSurvivors = 0;
@@ -190,7 +190,7 @@ class EvictorTest {
     for (int i = 0; i < 1000; i++) {
       set(db, "k" + i, NOW);
     }
-    db.config().maxmemoryBytes = db.usedBytes() / 2;
+    db.config().maxmemoryBytes = db.usedMemoryBytes() / 2;
     AtomicLong nanos = new AtomicLong();
     // Every clock reading is one millisecond later: the first time check (after 16 keys) is over the limit.
     Evictor evictor = new Evictor(db, () -> nanos.getAndAdd(1_000_000));
@@ -230,7 +230,7 @@ class EvictorTest {
         ks.lock().unlock();
       }
     }
-    db.config().maxmemoryBytes = db.usedBytes() / 3;
+    db.config().maxmemoryBytes = db.usedMemoryBytes() / 3;
     assertThat(evictFully(new Evictor(db), NOW)).isEqualTo(Evictor.Outcome.UNDER_LIMIT);
     int hotSurvivors = 0;
     for (int i = 0; i < 100; i++) {

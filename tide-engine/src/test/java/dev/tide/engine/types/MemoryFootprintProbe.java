@@ -42,7 +42,7 @@ public final class MemoryFootprintProbe {
       }
     }
     long after = heapUsedAfterGc();
-    System.out.println("estimate=" + db.usedBytes() + " measured=" + (after - before) + " keys=" + db.keyCount()
+    System.out.println("estimate=" + db.usedMemoryBytes() + " measured=" + (after - before) + " keys=" + db.keyCount()
         + " layout=" + Memory.layout());
     if (args.length > 3) { // hold the data for inspection with jcmd GC.class_histogram
       try {

@@ -1,6 +1,7 @@
 package dev.tide.server.config;
 
 import dev.tide.engine.keyspace.Database;
+import dev.tide.engine.keyspace.EngineConfig;
 import dev.tide.engine.keyspace.EvictionPolicy;
 import dev.tide.protocol.ProtocolLimits;
 
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Settings of one node, gathered from defaults, a config file and command-line options, and
@@ -16,6 +16,8 @@ import java.util.Locale;
  * a bad value stops start-up with a message that names the setting.
  *
  * <p>The config file uses Redis's format: one {@code name value} per line, {@code #} comments.
+ * Names, formats and checks of each setting are defined once, in {@link Settings}; CONFIG SET
+ * changes the mutable ones on a running node.
  */
 public final class ServerConfig {
 
@@ -25,30 +27,48 @@ public final class ServerConfig {
   public static final int DEFAULT_MAX_CLIENTS = 10_000;
   /** Active expiry and other housekeeping run this many times per second (Redis's {@code hz}). */
   public static final int DEFAULT_HZ = 10;
+  /** The engine's own defaults, so the encoding thresholds have one source. */
+  private static final EngineConfig ENGINE_DEFAULTS = new EngineConfig();
 
   public int port = DEFAULT_PORT;
   public String bind = "127.0.0.1";
-  public long maxmemoryBytes;
-  public EvictionPolicy maxmemoryPolicy = EvictionPolicy.NOEVICTION;
-  public int maxmemorySamples = 5;
-  public String requirePass;
+  // Fields CONFIG SET may change while the node runs are volatile: other threads read them.
+  public volatile long maxmemoryBytes;
+  public volatile EvictionPolicy maxmemoryPolicy = EvictionPolicy.NOEVICTION;
+  public volatile int maxmemorySamples = EngineConfig.DEFAULT_MAXMEMORY_SAMPLES;
+  public volatile String requirePass;
   /** 0 = no metrics endpoint. */
   public int metricsPort;
-  public int maxClients = DEFAULT_MAX_CLIENTS;
+  public volatile int maxClients = DEFAULT_MAX_CLIENTS;
   public int shards = Database.DEFAULT_SHARDS;
-  public int hz = DEFAULT_HZ;
-  public long protoMaxBulkLen = ProtocolLimits.DEFAULT_MAX_BULK_BYTES;
-  public long clientQueryBufferLimit = ProtocolLimits.DEFAULT_MAX_QUERY_BUFFER_BYTES;
+  public volatile int hz = DEFAULT_HZ;
+  public volatile long protoMaxBulkLen = ProtocolLimits.DEFAULT_MAX_BULK_BYTES;
+  public volatile long clientQueryBufferLimit = ProtocolLimits.DEFAULT_MAX_QUERY_BUFFER_BYTES;
   /** client-output-buffer-limit for normal clients: hard, soft bytes and soft seconds (0 = none). */
-  public long outputLimitNormalHard;
-  public long outputLimitNormalSoft;
-  public int outputLimitNormalSoftSeconds;
+  public volatile long outputLimitNormalHard;
+  public volatile long outputLimitNormalSoft;
+  public volatile int outputLimitNormalSoftSeconds;
   /** client-output-buffer-limit for pub/sub clients (Redis default: 32mb 8mb 60). */
-  public long outputLimitPubSubHard = 32L * 1024 * 1024;
-  public long outputLimitPubSubSoft = 8L * 1024 * 1024;
-  public int outputLimitPubSubSoftSeconds = 60;
+  public volatile long outputLimitPubSubHard = 32L * 1024 * 1024;
+  public volatile long outputLimitPubSubSoft = 8L * 1024 * 1024;
+  public volatile int outputLimitPubSubSoftSeconds = 60;
+  /**
+   * client-output-buffer-limit for Redis replicas (Redis default: 256mb 64mb 60). Tide has no Redis
+   * replicas; the value is kept so CONFIG GET shows what was set, as Redis does.
+   */
+  public volatile long outputLimitReplicaHard = 256L * 1024 * 1024;
+  public volatile long outputLimitReplicaSoft = 64L * 1024 * 1024;
+  public volatile int outputLimitReplicaSoftSeconds = 60;
   /** Close idle clients after this many seconds (0 = never), Redis's {@code timeout}. */
-  public int idleTimeoutSeconds;
+  public volatile int idleTimeoutSeconds;
+  // Engine settings; the server copies them into its EngineConfig (see TideServer#applySettings).
+  public volatile int lfuLogFactor = EngineConfig.DEFAULT_LFU_LOG_FACTOR;
+  public volatile int lfuDecayTime = EngineConfig.DEFAULT_LFU_DECAY_TIME;
+  public volatile long hashMaxListpackEntries = ENGINE_DEFAULTS.hashMaxListpackEntries;
+  public volatile long hashMaxListpackValue = ENGINE_DEFAULTS.hashMaxListpackValue;
+  public volatile long setMaxIntsetEntries = ENGINE_DEFAULTS.setMaxIntsetEntries;
+  public volatile long zsetMaxListpackEntries = ENGINE_DEFAULTS.zsetMaxListpackEntries;
+  public volatile long zsetMaxListpackValue = ENGINE_DEFAULTS.zsetMaxListpackValue;
 
   /** Reads a Redis-style config file into this object. */
   public ServerConfig loadFile(Path file) {
@@ -83,53 +103,27 @@ public final class ServerConfig {
     return s;
   }
 
-  /** Sets one setting by its Redis name. */
+  /**
+   * Sets one setting by its Redis name (or alias), checked as {@link Settings} defines it.
+   *
+   * @throws ConfigException naming the setting when the name is unknown or the value is not acceptable
+   */
   public void set(String name, String value) {
-    switch (name.toLowerCase(Locale.ROOT)) {
-      case "port" -> port = parseInt(name, value, 0, 65535);
-      case "bind" -> bind = value.split("\\s+")[0];
-      case "maxmemory" -> maxmemoryBytes = Sizes.parse(name, value);
-      case "maxmemory-policy" -> maxmemoryPolicy = parsePolicy(value);
-      case "maxmemory-samples" -> maxmemorySamples = parseInt(name, value, 1, 64);
-      case "requirepass" -> requirePass = value.isEmpty() ? null : value;
-      case "metrics-port" -> metricsPort = parseInt(name, value, 0, 65535);
-      case "maxclients" -> maxClients = parseInt(name, value, 1, 1_000_000);
-      case "shards" -> shards = parseInt(name, value, 1, 16384);
-      case "hz" -> hz = parseInt(name, value, 1, 500);
-      case "proto-max-bulk-len" -> protoMaxBulkLen = Sizes.parse(name, value);
-      case "client-query-buffer-limit" -> clientQueryBufferLimit = Sizes.parse(name, value);
-      case "timeout" -> idleTimeoutSeconds = parseInt(name, value, 0, Integer.MAX_VALUE);
-      case "client-output-buffer-limit" -> parseOutputLimit(value);
-      default -> throw new ConfigException("unknown setting '" + name + "'");
+    Setting<?> setting = Settings.lookup(name);
+    if (setting == null) {
+      throw new ConfigException("unknown setting '" + name + "'");
+    }
+    try {
+      setting.apply(this, value);
+    } catch (ConfigException e) {
+      throw new ConfigException(setting.name() + " '" + value + "': " + e.getMessage());
     }
   }
 
-  private void parseOutputLimit(String value) {
-    String[] p = value.trim().split("\\s+");
-    if (p.length % 4 != 0 || p.length == 0) {
-      throw new ConfigException("client-output-buffer-limit takes groups of '<class> <hard> <soft> <seconds>', got '"
-          + value + "'");
-    }
-    for (int i = 0; i < p.length; i += 4) {
-      long hard = Sizes.parse("client-output-buffer-limit", p[i + 1]);
-      long soft = Sizes.parse("client-output-buffer-limit", p[i + 2]);
-      int seconds = parseInt("client-output-buffer-limit", p[i + 3], 0, Integer.MAX_VALUE);
-      switch (p[i].toLowerCase(Locale.ROOT)) {
-        case "normal" -> {
-          outputLimitNormalHard = hard;
-          outputLimitNormalSoft = soft;
-          outputLimitNormalSoftSeconds = seconds;
-        }
-        case "pubsub" -> {
-          outputLimitPubSubHard = hard;
-          outputLimitPubSubSoft = soft;
-          outputLimitPubSubSoftSeconds = seconds;
-        }
-        case "replica", "slave" -> { } // accepted for compatibility; Tide has no Redis replicas
-        default -> throw new ConfigException("client-output-buffer-limit class must be normal, pubsub or replica, got '"
-            + p[i] + "'");
-      }
-    }
+  /** The value of a setting as CONFIG GET shows it, or null for an unknown name. */
+  public String get(String name) {
+    Setting<?> setting = Settings.lookup(name);
+    return setting == null ? null : setting.show(this);
   }
 
   public static EvictionPolicy parsePolicy(String value) {
@@ -138,18 +132,6 @@ public final class ServerConfig {
       throw new ConfigException("maxmemory-policy must be one of " + EvictionPolicy.allNames() + ", got '" + value + "'");
     }
     return p;
-  }
-
-  private static int parseInt(String name, String value, int min, int max) {
-    try {
-      int n = Integer.parseInt(value.trim());
-      if (n < min || n > max) {
-        throw new ConfigException(name + " must be between " + min + " and " + max + ", got " + n);
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new ConfigException(name + " must be an integer, got '" + value + "'");
-    }
   }
 
   public ProtocolLimits protocolLimits() {

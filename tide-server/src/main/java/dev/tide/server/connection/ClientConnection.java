@@ -10,6 +10,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -31,6 +33,8 @@ import java.util.List;
  * pipelines behind a BLPOP cannot make the server buffer without bound.
  */
 public final class ClientConnection extends ChannelInboundHandlerAdapter implements Session {
+
+  private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
 
   private final long id;
   private final Channel channel;
@@ -115,6 +119,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    // Every read counts as interaction, even of a partial request (as Redis stamps each read).
+    lastInteractionMs = executor.now();
     flush();
   }
 
@@ -133,12 +139,18 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
 
   private void process(Object msg) {
     if (msg instanceof ProtocolError error) {
-      writer.error("ERR " + error.message());
+      if (error.replyToClient()) {
+        log.debug("Protocol error from client id={} addr={}: {}", id, channel.remoteAddress(), error.message());
+        out.writeBytes(error.encodeReply());
+      } else {
+        log.warn("Closing client id={} addr={}: {}", id, channel.remoteAddress(), error.message());
+      }
       closeAfterReply();
       return;
     }
-    lastInteractionMs = System.currentTimeMillis();
+    lastInteractionMs = executor.now();
     executor.execute(this, (byte[][]) msg);
+    executor.outputBufferChanged(this);
   }
 
   /** Runs queued requests until one blocks or the queue is empty. Event loop only. */
@@ -202,6 +214,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
   public void unblocked() {
     blockedState = null;
     blocked = false;
+    lastInteractionMs = executor.now(); // its reply was just sent
     if (!closing) {
       channel.config().setAutoRead(true);
       drainPending();
@@ -292,6 +305,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     return lastInteractionMs;
   }
 
+  /** Records interaction that the connection does not see itself (replies draining). */
+  public void touch(long nowMs) {
+    lastInteractionMs = nowMs;
+  }
+
   public String lastCommand() {
     return lastCommand;
   }
@@ -363,6 +381,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     long queued = buffer == null ? 0 : buffer.totalPendingWriteBytes();
     ByteBuf current = out;
     return queued + (current == null ? 0 : current.readableBytes());
+  }
+
+  /** Bytes held for this client's unparsed input (Redis's {@code qbuf}). Event loop only. */
+  public long queryBufferBytes() {
+    return decoder.bufferedBytes();
   }
 
   public int pendingRequests() {

@@ -105,6 +105,18 @@ public final class CommandExecutor {
       rejectWith(reply, Errors.unknownCommand(printable(argv[0]), argsPreview(argv)), null);
       return;
     }
+    if (spec.hasSubcommands() && argv.length >= 2) {
+      // Containers (CLIENT, CONFIG ...): every check below applies to the subcommand, as in Redis 7.
+      CommandSpec sub = spec.subcommand(argv[1]);
+      if (sub == null) {
+        if (conn.inMulti()) {
+          conn.setMultiDirty(true);
+        }
+        rejectWith(reply, Errors.unknownSubcommand(printable(argv[1]), spec.name()), null);
+        return;
+      }
+      spec = sub;
+    }
     conn.setLastCommand(spec.name());
     if (!spec.arityOk(argv.length)) {
       if (conn.inMulti()) {
@@ -127,6 +139,7 @@ public final class CommandExecutor {
     }
     if (conn.inMulti() && !runsInsideMulti(spec)) {
       if (spec.has(CommandFlag.NO_MULTI)) {
+        conn.setMultiDirty(true); // Redis refuses the EXEC that follows (EXECABORT)
         rejectWith(reply, "ERR Command not allowed inside a transaction", spec);
         return;
       }
@@ -421,7 +434,21 @@ public final class CommandExecutor {
     }
   }
 
-  /** Code that keeps per-connection state elsewhere (WATCH, pub/sub) cleans up through this. */
+  /**
+   * RESET: the connection drops all its state. Code that keeps per-connection state elsewhere
+   * (WATCH, pub/sub) forgets it here exactly as when the connection closes.
+   */
+  public void connectionReset(ClientConnection conn) {
+    for (ConnectionListener l : closeListeners) {
+      l.closed(conn);
+    }
+  }
+
+  /**
+   * Code that keeps per-connection state elsewhere (WATCH, pub/sub) cleans up through this. It is
+   * called when a connection closes and when it is RESET (then the connection lives on and must
+   * be left with no watched keys and no subscriptions; it gets no messages about them).
+   */
   @FunctionalInterface
   public interface ConnectionListener {
     void closed(ClientConnection conn);

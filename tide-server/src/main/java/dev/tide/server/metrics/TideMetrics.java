@@ -132,7 +132,7 @@ public final class TideMetrics implements CommandListener, AutoCloseable {
     Gauge.builder("tide.expiring.keys", db, d -> d.expiringKeyCount()).description("Keys with an expiry")
         .tag("db", "0").strongReference(true).register(registry);
     gauge("tide.used.memory", "Estimated heap held by the data (used_memory): keys, values, expiries, dict tables",
-        "bytes", s -> s.db().usedBytes());
+        "bytes", s -> s.db().usedMemoryBytes());
     gauge("tide.maxmemory", "Configured memory limit for the data; 0 = none", "bytes",
         s -> s.engineConfig().maxmemoryBytes);
     counter("tide.evicted.keys", "Keys evicted to stay under maxmemory", s -> sum(s.db(), Keyspace::evictedKeys));

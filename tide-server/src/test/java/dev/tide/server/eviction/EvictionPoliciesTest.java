@@ -99,7 +99,7 @@ class EvictionPoliciesTest {
     assertThat(evictedKeys()).isZero();
     assertThat(server.server().stats().of("set").rejected.sum()).isEqualTo(2);
     assertThat(server.server().stats().errorCounts()).containsEntry("OOM", 2L);
-    assertThat(db().usedBytes()).isBetween(MAXMEMORY_BYTES - 2 * (long) VALUE_BYTES, MAXMEMORY_BYTES + SLACK_BYTES);
+    assertThat(db().usedMemoryBytes()).isBetween(MAXMEMORY_BYTES - 2 * (long) VALUE_BYTES, MAXMEMORY_BYTES + SLACK_BYTES);
   }
 
   @Test
@@ -194,7 +194,7 @@ class EvictionPoliciesTest {
           ttlOf.put(k, ttl);
         }
       }
-      assertThat(db().usedBytes()).isLessThanOrEqualTo(MAXMEMORY_BYTES + SLACK_BYTES);
+      assertThat(db().usedMemoryBytes()).isLessThanOrEqualTo(MAXMEMORY_BYTES + SLACK_BYTES);
     }
     double keptSum = 0;
     double evictedSum = 0;
@@ -237,7 +237,7 @@ class EvictionPoliciesTest {
         pipeline(gets);
       }
       setAll(roundKeys(round), volatileKeys ? HOUR_MS : null);
-      assertThat(db().usedBytes()).as("used memory after round %d", round)
+      assertThat(db().usedMemoryBytes()).as("used memory after round %d", round)
           .isLessThanOrEqualTo(MAXMEMORY_BYTES + SLACK_BYTES);
     }
   }
@@ -254,7 +254,7 @@ class EvictionPoliciesTest {
   }
 
   private void assertNearLimitAndEvicted() {
-    long used = db().usedBytes();
+    long used = db().usedMemoryBytes();
     assertThat(used).as("used memory").isBetween(MAXMEMORY_BYTES * 3 / 4, MAXMEMORY_BYTES + SLACK_BYTES);
     assertThat(evictedKeys()).as("evicted_keys").isGreaterThan(ROUNDS * KEYS_PER_ROUND / 2);
   }

@@ -86,7 +86,7 @@ class MetricsEndpointTest {
       assertThat(m.value("tide_blocked_clients")).isZero();
       assertThat(m.value("tide_keys", "db", "0")).isEqualTo(SETS);
       assertThat(m.value("tide_expiring_keys", "db", "0")).isZero();
-      assertThat(m.value("tide_used_memory_bytes")).isEqualTo((double) server.server().db().usedBytes());
+      assertThat(m.value("tide_used_memory_bytes")).isEqualTo((double) server.server().db().usedMemoryBytes());
       assertThat(m.value("tide_maxmemory_bytes")).isZero();
       assertThat(m.value("tide_keyspace_hits_total")).isEqualTo(GETS);
       assertThat(m.value("tide_keyspace_misses_total")).isEqualTo(1);

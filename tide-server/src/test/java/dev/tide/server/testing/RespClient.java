@@ -146,10 +146,15 @@ public final class RespClient implements Closeable {
     }
   }
 
-  /** True when the server closed the connection (reads EOF within the socket timeout). */
+  /**
+   * True when the server closed the connection: EOF or a reset within the socket timeout. A read
+   * timeout (the server kept the connection open) is false, so a test cannot pass by waiting.
+   */
   public boolean isClosedByPeer() {
     try {
       return in.read() == -1;
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
     } catch (IOException e) {
       return true;
     }

@@ -1,0 +1,84 @@
+package dev.tide.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Bad command-line input exits with code 2 and one line naming the option; help lists options. */
+class CliArgumentsTest {
+
+  private record Result(int code, String out, String err) {
+  }
+
+  private static Result run(String... args) {
+    CommandLine cli = TideCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void nonNumericPortIsRejectedNamingTheOption() {
+    Result r = run("server", "--port", "abc");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--port").contains("abc");
+    assertThat(r.err().strip().lines()).hasSize(1);
+  }
+
+  @Test
+  void outOfRangePortIsRejected() {
+    Result r = run("server", "--port", "70000");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--port must be between 0 and 65535");
+  }
+
+  @Test
+  void unknownPolicyListsTheValidOnes() {
+    Result r = run("server", "--maxmemory-policy", "sometimes");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("maxmemory-policy").contains("allkeys-lru").contains("sometimes");
+  }
+
+  @Test
+  void badMemorySizeIsRejected() {
+    Result r = run("server", "--maxmemory", "lots");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--maxmemory").contains("lots");
+  }
+
+  @Test
+  void unknownOptionIsRejected() {
+    Result r = run("server", "--no-such-option");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--no-such-option");
+  }
+
+  @Test
+  void missingConfigFileIsRejected() {
+    Result r = run("server", "--config", "/nonexistent/tide.conf");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--config").contains("/nonexistent/tide.conf");
+  }
+
+  @Test
+  void serverHelpListsEveryOption() {
+    Result r = run("server", "--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("--port", "--bind", "--maxmemory", "--maxmemory-policy", "--requirepass",
+        "--metrics-port", "--config");
+  }
+
+  @Test
+  void topLevelHelpListsCommands() {
+    Result r = run("--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("server", "up");
+  }
+}
