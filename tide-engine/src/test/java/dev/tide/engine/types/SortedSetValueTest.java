@@ -342,7 +342,9 @@ class SortedSetValueTest {
     }
     z.checkInvariants();
     assertThat(z.size()).isZero();
-    // nodes are gone; what is left is the dict's bucket array, which shrinks incrementally
-    assertThat(z.memoryBytes()).isLessThan(peak / 10);
+    // nodes are gone; what is left is the dict's bucket array, which shrinks incrementally. Its
+    // share of the peak depends on the reference size Memory reads from the VM: about 1/20 with
+    // 4-byte references (G1), about 1/9 with 8-byte ones (ZGC, as the tests run).
+    assertThat(z.memoryBytes()).isLessThan(peak / 5);
   }
 }
