@@ -257,6 +257,8 @@ class EvictionPoliciesTest {
     long used = db().usedMemoryBytes();
     assertThat(used).as("used memory").isBetween(MAXMEMORY_BYTES * 3 / 4, MAXMEMORY_BYTES + SLACK_BYTES);
     assertThat(evictedKeys()).as("evicted_keys").isGreaterThan(ROUNDS * KEYS_PER_ROUND / 2);
+    // INFO reports the same counter (nothing writes between the two reads).
+    assertThat((String) client.call("INFO", "stats")).contains("evicted_keys:" + evictedKeys() + "\r\n");
   }
 
   private static List<String> keys(String prefix, int n) {
