@@ -89,6 +89,15 @@ public final class LoadRunner {
   private final Map<String, LongAdder> errorCounts = new ConcurrentHashMap<>();
   /** Requests scheduled per second of intended time (scheduler thread only; read after it ends). */
   private AtomicLongArray scheduledPerSecond = new AtomicLongArray(0);
+  /**
+   * Per-second counts bucketed by the time the event happened (issue or reply), so a reporter
+   * thread that ticks late on a busy machine does not move counts between seconds.
+   */
+  private AtomicLongArray issuedPerSecond = new AtomicLongArray(0);
+  private AtomicLongArray completedPerSecond = new AtomicLongArray(0);
+  private AtomicLongArray errorsPerSecond = new AtomicLongArray(0);
+  private AtomicLongArray retriesPerSecond = new AtomicLongArray(0);
+  private long t0;
 
   public LoadRunner(Driver driver, WorkloadSpec workload, RunConfig config, String label, Progress progress) {
     this.driver = driver;
@@ -115,9 +124,16 @@ public final class LoadRunner {
   /** Runs the phase to its end (duration or request count) and returns what it measured. */
   public RunResult run() throws InterruptedException {
     long startEpochMs = System.currentTimeMillis();
-    long t0 = System.nanoTime() + START_DELAY_NS;
+    final long t0 = System.nanoTime() + START_DELAY_NS;
     int seconds = (int) Math.ceil(config.durationNs() / 1e9);
     scheduledPerSecond = new AtomicLongArray(seconds + 1);
+    // the run, then the drain (timeout + 1 s), then one spare bucket
+    int buckets = seconds + (int) Math.ceil(config.timeoutNs() / 1e9) + 3;
+    issuedPerSecond = new AtomicLongArray(buckets);
+    completedPerSecond = new AtomicLongArray(buckets);
+    errorsPerSecond = new AtomicLongArray(buckets);
+    retriesPerSecond = new AtomicLongArray(buckets);
+    this.t0 = t0;
     Reporter reporter = new Reporter(t0);
     Thread reporterThread = Thread.ofPlatform().name("lab-reporter").daemon().start(reporter);
     long issuedOnTime;
@@ -149,7 +165,7 @@ public final class LoadRunner {
     }
     Histogram deliveryTotal = delivery.getIntervalHistogram();
     return new RunResult(label, driver.kind(), config.describe(), startEpochMs, elapsedSec,
-        reporter.total, reporter.serviceTotal, issueLag, deliveryTotal, List.copyOf(reporter.intervals),
+        reporter.total, reporter.serviceTotal, issueLag, deliveryTotal, finalIntervals(reporter.intervalHistograms),
         List.copyOf(reporter.intervalHistograms), scheduled, issued.sum(), issuedOnTime, ok.sum(), errors.sum(),
         retries.sum(), unfinished, delivered.sum(), Collections.unmodifiableMap(errs));
   }
@@ -208,24 +224,29 @@ public final class LoadRunner {
     issueLag.recordValue(Math.max(0, nowNs - intendedNs));
     inFlight.incrementAndGet();
     issued.increment();
+    issuedPerSecond.incrementAndGet(bucket(nowNs));
     driver.send(lane, op, completion(intendedNs));
   }
 
   private Completion completion(long startNs) {
     return (writtenNs, retryCount, error) -> {
       long now = System.nanoTime();
+      int b = bucket(now);
       if (error == null) {
         latency.recordValue(Math.max(0, now - startNs));
         service.recordValue(Math.max(0, now - writtenNs));
         ok.increment();
+        completedPerSecond.incrementAndGet(b);
       } else {
         errors.increment();
+        errorsPerSecond.incrementAndGet(b);
         if (errorCounts.size() < MAX_ERROR_KINDS || errorCounts.containsKey(error)) {
           errorCounts.computeIfAbsent(error, k -> new LongAdder()).increment();
         }
       }
       if (retryCount > 0) {
         retries.add(retryCount);
+        retriesPerSecond.addAndGet(b, retryCount);
       }
       listener.completed(startNs, now, error);
       inFlight.decrementAndGet();
@@ -271,6 +292,7 @@ public final class LoadRunner {
         }
         inFlight.incrementAndGet();
         issued.increment();
+        issuedPerSecond.incrementAndGet(bucket(start));
         Completion c = completion(start);
         driver.send(index, op, (w, r, e) -> {
           c.complete(w, r, e);
@@ -303,6 +325,25 @@ public final class LoadRunner {
     return issued.sum();
   }
 
+  private int bucket(long ns) {
+    long sec = Math.max(0, (ns - t0) / 1_000_000_000L);
+    return (int) Math.min(sec, issuedPerSecond.length() - 1);
+  }
+
+  /** The per-second series: counts from the time-bucketed counters, percentiles from each second's histogram. */
+  private List<IntervalStats> finalIntervals(List<Histogram> histograms) {
+    List<IntervalStats> out = new ArrayList<>();
+    int n = Math.min(histograms.size(), issuedPerSecond.length());
+    for (int i = 0; i < n; i++) {
+      Histogram h = histograms.get(i);
+      long scheduled = i < scheduledPerSecond.length() ? scheduledPerSecond.get(i) : 0;
+      out.add(new IntervalStats(i, scheduled, issuedPerSecond.get(i), completedPerSecond.get(i), errorsPerSecond.get(i),
+          retriesPerSecond.get(i), Reporter.us(h, 50), Reporter.us(h, 90), Reporter.us(h, 99), Reporter.us(h, 99.9),
+          h.getTotalCount() == 0 ? 0 : h.getMaxValue() / 1e3));
+    }
+    return out;
+  }
+
   /** Waits for replies to everything issued, up to the request timeout and a second more. */
   private void awaitDrain() {
     long until = System.nanoTime() + config.timeoutNs() + TimeUnit.SECONDS.toNanos(1);
@@ -316,7 +357,6 @@ public final class LoadRunner {
     final long t0;
     final Histogram total = new Histogram(HISTOGRAM_DIGITS);
     final Histogram serviceTotal = new Histogram(HISTOGRAM_DIGITS);
-    final List<IntervalStats> intervals = new ArrayList<>();
     final List<Histogram> intervalHistograms = new ArrayList<>();
     private volatile boolean stopped;
     private Histogram recycleLatency;
@@ -375,8 +415,9 @@ public final class LoadRunner {
       lastErrors = errNow;
       lastRetries = retNow;
       lastIssued = issNow;
-      intervals.add(st);
-      progress.interval(label, st, config.durationNs() / 1e9);
+      if (second < Math.ceil(config.durationNs() / 1e9)) {
+        progress.interval(label, st, config.durationNs() / 1e9);
+      }
     }
 
     private long startEpochMsFor(int second) {

@@ -29,7 +29,7 @@ public interface Progress {
         if (!terminal && elapsed % PLAIN_EVERY_SEC != 0) {
           return;
         }
-        String line = String.format(Locale.ROOT, "[%s] %3ds/%-3.0fs  rate %,9d ops/s  p99 %9.3f ms  errors %,d  ETA %3.0fs",
+        String line = String.format(Locale.ROOT, "[%s] %3ds/%.0fs  rate %,9d ops/s  p99 %9.3f ms  errors %,d  ETA %3.0fs",
             label, elapsed, durationSec, s.completed(), s.p99Us() / 1000, s.errors(),
             Math.max(0, durationSec - elapsed));
         if (terminal) {
