@@ -99,6 +99,9 @@ public final class RespConnection implements AutoCloseable {
     if (!f.isSuccess()) {
       throw new IllegalStateException("cannot connect to " + address + ": " + f.cause().getMessage(), f.cause());
     }
+    // The future completes before its listeners run: publish the channel here too, so that the
+    // first send after open() sees it.
+    c.channel = f.channel();
     return c;
   }
 

@@ -4,7 +4,7 @@ import dev.tide.lab.driver.Completion;
 import dev.tide.lab.driver.Driver;
 import dev.tide.lab.schedule.OpenLoopSchedule;
 import dev.tide.lab.workload.Operation;
-import dev.tide.lab.workload.WorkloadSpec;
+import dev.tide.lab.workload.OperationSource;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -70,7 +70,7 @@ public final class LoadRunner {
   }
 
   private final Driver driver;
-  private final WorkloadSpec workload;
+  private final OperationSource workload;
   private final RunConfig config;
   private final String label;
   private final Progress progress;
@@ -99,7 +99,7 @@ public final class LoadRunner {
   private AtomicLongArray retriesPerSecond = new AtomicLongArray(0);
   private long t0;
 
-  public LoadRunner(Driver driver, WorkloadSpec workload, RunConfig config, String label, Progress progress) {
+  public LoadRunner(Driver driver, OperationSource workload, RunConfig config, String label, Progress progress) {
     this.driver = driver;
     this.workload = workload;
     this.config = config;
@@ -172,7 +172,7 @@ public final class LoadRunner {
 
   private long runOpenLoop(long t0) {
     OpenLoopSchedule schedule = new OpenLoopSchedule(config.profile(), t0, config.durationNs());
-    WorkloadSpec.Generator gen = workload.generator(0);
+    OperationSource.Stream gen = workload.stream(0);
     int lanes = driver.lanes();
     boolean[] dirty = new boolean[lanes];
     int lane = 0;
@@ -259,9 +259,9 @@ public final class LoadRunner {
     AtomicLong budget = new AtomicLong(config.maxRequests());
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch budgetSpent = new CountDownLatch(1);
-    WorkloadSpec.Generator[] gens = new WorkloadSpec.Generator[lanes];
+    OperationSource.Stream[] gens = new OperationSource.Stream[lanes];
     for (int i = 0; i < lanes; i++) {
-      gens[i] = workload.generator(i);
+      gens[i] = workload.stream(i);
     }
     long wait = t0 - System.nanoTime();
     if (wait > 0) {

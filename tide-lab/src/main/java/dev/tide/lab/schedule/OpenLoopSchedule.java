@@ -35,7 +35,8 @@ public final class OpenLoopSchedule {
    * when the run's duration is over.
    */
   public long next() {
-    double limitSec = (endNs - startNs) / 1e9;
+    // Less one nanosecond: summing 1/rate in floating point may land a hair below the end.
+    double limitSec = (endNs - startNs) / 1e9 - 1e-9;
     while (nextSec < limitSec) {
       double rate = profile.rateAt(nextSec);
       if (rate <= 0) {

@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * {@code pubsub} (PUBLISH to channels that subscriber connections listen on: fan-out).
  */
 public record WorkloadSpec(Type type, double readRatio, long keys, KeyChooser keyChooser, ValueSizer valueSizer,
-                           int fields, long seed) {
+                           int fields, long seed) implements OperationSource {
 
   /** Fields per hash / members per sorted set / preloaded items per list: bounds collection size. */
   public static final int MAX_FIELDS = 10_000;
@@ -85,6 +85,11 @@ public record WorkloadSpec(Type type, double readRatio, long keys, KeyChooser ke
     return (prefix + index).getBytes(StandardCharsets.US_ASCII);
   }
 
+  @Override
+  public Generator stream(long id) {
+    return generator(id);
+  }
+
   /** An independent stream of operations; equal seeds and streams give equal sequences. */
   public Generator generator(long stream) {
     return new Generator(this, new SplittableRandom(seed * 0x9E3779B97F4A7C15L + stream));
@@ -112,7 +117,7 @@ public record WorkloadSpec(Type type, double readRatio, long keys, KeyChooser ke
   }
 
   /** Makes operations; not thread-safe, one per thread. */
-  public static final class Generator {
+  public static final class Generator implements OperationSource.Stream {
     private static final byte[] SET = ascii("SET");
     private static final byte[] GET = ascii("GET");
     private static final byte[] HSET = ascii("HSET");
@@ -151,6 +156,7 @@ public record WorkloadSpec(Type type, double readRatio, long keys, KeyChooser ke
       };
     }
 
+    @Override
     public Operation next() {
       long k = keyChooser.next(rnd);
       boolean read = rnd.nextDouble() < spec.readRatio;
