@@ -90,7 +90,7 @@ public final class Benchmark {
     running = target;
     try (ClientIo io = new ClientIo(plan.ioThreads())) {
       log.println("lab: " + target.description());
-      return new TargetRun(target.name(), target.description(), measure(target, io), null);
+      return new TargetRun(name, target.description(), measure(target, io, name), null);
     } catch (RuntimeException e) {
       log.println("lab: " + name + " failed: " + e.getMessage());
       return new TargetRun(name, target.description(), null, e.getMessage());
@@ -102,7 +102,7 @@ public final class Benchmark {
   }
 
   /** Connect, preload, warm up, measure: the same steps for every target. */
-  public RunResult measure(Target target, ClientIo io) throws InterruptedException {
+  public RunResult measure(Target target, ClientIo io, String label) throws InterruptedException {
     WorkloadSpec w = plan.workload();
     if (!target.speaksResp() && w.type() != WorkloadSpec.Type.GET_SET) {
       throw new IllegalArgumentException(target.name() + " supports only the get-set workload");
@@ -121,7 +121,7 @@ public final class Benchmark {
               .run();
         }
       }
-      LoadRunner runner = new LoadRunner(driver, w, plan.run(), target.name(), progress);
+      LoadRunner runner = new LoadRunner(driver, w, plan.run(), label, progress);
       try (Subscribers subs = w.type() == WorkloadSpec.Type.PUBSUB && plan.subscribers() > 0 && target.speaksResp()
           ? new Subscribers(io, plan.guard(), target.host(), target.port(), plan.subscribers(), w.channels(),
               runner::recordDelivery, plan.run().timeoutNs()) : null) {
