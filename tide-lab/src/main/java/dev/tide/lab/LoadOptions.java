@@ -5,6 +5,7 @@ import dev.tide.lab.run.RunConfig;
 import dev.tide.lab.schedule.RateProfile;
 import dev.tide.lab.schedule.RateProfiles;
 import dev.tide.lab.safety.TargetGuard;
+import dev.tide.lab.target.Targets;
 import dev.tide.lab.workload.KeyChooser;
 import dev.tide.lab.workload.ValueSizer;
 import dev.tide.lab.workload.WorkloadSpec;
@@ -121,8 +122,12 @@ public final class LoadOptions {
   BenchPlan plan(String defaultName, List<String> targets, String baseline, String command) {
     long warmupNs = warmup.equals("0") ? 0 : nanos("--warmup", warmup);
     Path root = root();
+    TargetGuard guard = TargetGuard.allowing(allowAddresses);
+    for (String t : targets) {
+      Targets.validate(t, guard); // refuse a bad address before anything starts
+    }
     return new BenchPlan(name != null ? name : defaultName, targets, baseline, workloadSpec(), runConfig(), connections,
-        ioThreads, warmupNs, !noPreload, subscribers, clusterNodes, TargetGuard.allowing(allowAddresses), root,
+        ioThreads, warmupNs, !noPreload, subscribers, clusterNodes, guard, root,
         results != null ? results : root.resolve("results"), command);
   }
 

@@ -5,19 +5,27 @@ package dev.tide.lab.schedule;
  * seconds after request {@code i}, whatever happened to request {@code i}: the schedule never
  * waits for replies, so a stalled server cannot slow the offered load down (no coordinated
  * omission). Times are nanoseconds on the caller's clock, starting at {@code startNs}.
+ * Work per call is bounded by {@code 1 / (rate · STEP_SEC)} steps for slow rates, one step above
+ * 1,000 ops/s.
  *
  * <p>Not thread-safe: one scheduler thread owns it. Pure arithmetic, no clock reads.
  */
 public final class OpenLoopSchedule {
 
-  /** When the rate is 0 (a quiet second of a trace), look again this much later. */
-  static final double IDLE_PROBE_SEC = 0.001;
+  /**
+   * Integration step: the rate is integrated in steps of at most 1 ms, so that slow or changing
+   * rates (a ramp from 0, a quiet second in a trace) are followed closely; above 1,000 ops/s
+   * every request is one step.
+   */
+  static final double STEP_SEC = 0.001;
 
   private final RateProfile profile;
   private final long startNs;
   private final long endNs;
-  /** Seconds since start of the next request; a double so that rounding does not drift. */
-  private double nextSec;
+  /** Seconds since start of the last request issued (or of the integration point). */
+  private double nowSec;
+  /** Fraction of the next request accumulated so far; starts full, so a request is due at the start. */
+  private double credit = 1;
 
   /** @param durationNs no request is scheduled at or after {@code startNs + durationNs} */
   public OpenLoopSchedule(RateProfile profile, long startNs, long durationNs) {
@@ -27,26 +35,34 @@ public final class OpenLoopSchedule {
     this.profile = profile;
     this.startNs = startNs;
     this.endNs = startNs + durationNs;
-    this.nextSec = 0;
   }
 
   /**
    * The intended start time of the next request, advancing the schedule, or {@code Long.MAX_VALUE}
-   * when the run's duration is over.
+   * when the run's duration is over. The n-th request is due when the integral of the rate from
+   * the start reaches n - 1.
    */
   public long next() {
     // Less one nanosecond: summing 1/rate in floating point may land a hair below the end.
     double limitSec = (endNs - startNs) / 1e9 - 1e-9;
-    while (nextSec < limitSec) {
-      double rate = profile.rateAt(nextSec);
-      if (rate <= 0) {
-        nextSec += IDLE_PROBE_SEC;
-        continue;
+    while (nowSec < limitSec) {
+      double rate = profile.rateAt(nowSec);
+      if (rate > 0) {
+        double dt = (1 - credit) / rate;
+        if (dt <= STEP_SEC) {
+          double at = nowSec + dt;
+          if (at >= limitSec) {
+            break;
+          }
+          nowSec = at;
+          credit = 0;
+          return startNs + (long) (at * 1e9);
+        }
       }
-      long at = startNs + (long) (nextSec * 1e9);
-      nextSec += 1.0 / rate;
-      return at;
+      credit += rate * STEP_SEC;
+      nowSec += STEP_SEC;
     }
+    nowSec = limitSec;
     return Long.MAX_VALUE;
   }
 
