@@ -5,7 +5,7 @@ import dev.tide.lab.run.RunConfig;
 import dev.tide.lab.schedule.RateProfile;
 import dev.tide.lab.schedule.RateProfiles;
 import dev.tide.lab.safety.TargetGuard;
-import dev.tide.lab.target.Targets;
+import dev.tide.lab.targets.Targets;
 import dev.tide.lab.workload.KeyChooser;
 import dev.tide.lab.workload.ValueSizer;
 import dev.tide.lab.workload.WorkloadSpec;

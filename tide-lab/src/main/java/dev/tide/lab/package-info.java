@@ -6,7 +6,7 @@
  * rate profiles and intended start times), {@code workload} (seeded operation generators),
  * {@code resp} (a pipelining RESP client on Netty, single node or cluster), {@code driver} (the
  * narrow interface the runner talks to, with RESP and etcd implementations), {@code run} (the
- * open- and closed-loop runners and their HdrHistogram recording), {@code target} (servers the
+ * open- and closed-loop runners and their HdrHistogram recording), {@code targets} (servers the
  * harness starts and stops: Tide, redis-server, Redis Cluster, etcd) and {@code report} (JSON,
  * HdrHistogram logs, text and HTML reports).
  */

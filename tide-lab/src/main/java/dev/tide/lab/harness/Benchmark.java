@@ -8,8 +8,8 @@ import dev.tide.lab.resp.ClientIo;
 import dev.tide.lab.run.LoadRunner;
 import dev.tide.lab.run.Progress;
 import dev.tide.lab.run.RunResult;
-import dev.tide.lab.target.Target;
-import dev.tide.lab.target.Targets;
+import dev.tide.lab.targets.Target;
+import dev.tide.lab.targets.Targets;
 import dev.tide.lab.workload.Operation;
 import dev.tide.lab.workload.WorkloadSpec;
 

@@ -6,7 +6,7 @@ import dev.tide.lab.run.Progress;
 import dev.tide.lab.run.RunConfig;
 import dev.tide.lab.safety.TargetGuard;
 import dev.tide.lab.schedule.RateProfile;
-import dev.tide.lab.target.Processes;
+import dev.tide.lab.targets.Processes;
 import dev.tide.lab.workload.KeyChooser;
 import dev.tide.lab.workload.ValueSizer;
 import dev.tide.lab.workload.WorkloadSpec;
