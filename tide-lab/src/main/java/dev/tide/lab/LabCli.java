@@ -87,7 +87,7 @@ public final class LabCli implements Runnable {
   }
 
   static int execute(BenchPlan plan) throws InterruptedException {
-    Benchmark bench = new Benchmark(plan, System.err, Progress.printing(System.err, System.console() != null));
+    Benchmark bench = new Benchmark(plan, System.err, Progress.printing(System.err, isTerminal()));
     Path dir = bench.runAndReport();
     try {
       System.out.print(Files.readString(dir.resolve("summary.txt")));
@@ -103,6 +103,23 @@ public final class LabCli implements Runnable {
       anyFailed = true;
     }
     return anyFailed ? 1 : 0;
+  }
+
+  /**
+   * Whether stderr is a terminal (progress is then rewritten in place). From JDK 22 on,
+   * System.console() exists even when output is redirected and Console.isTerminal() tells;
+   * the code is compiled for 21, so that method is looked up by name.
+   */
+  static boolean isTerminal() {
+    java.io.Console c = System.console();
+    if (c == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+    } catch (ReflectiveOperationException e) {
+      return true; // JDK 21: a console exists only for a terminal
+    }
   }
 
   public static CommandLine commandLine() {
