@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * etcd through its gRPC KV API with jetcd (etcd's own Java client): a READ is a Range on one key,
  * a WRITE a Put. One jetcd client per lane, each with all members as endpoints (jetcd balances
  * over them). etcd's reads are linearizable by default (they go through the leader's read
- * index), and the report says so. Only the get-set workload maps onto etcd.
+ * index), and the report says so. Only the get-set workload maps onto etcd. jetcd's automatic
+ * retries are off, so every failure is seen and counted.
  */
 public final class EtcdDriver implements Driver {
 
@@ -34,7 +35,8 @@ public final class EtcdDriver implements Driver {
       urls[i] = "http://" + e;
     }
     for (int i = 0; i < lanes; i++) {
-      Client c = Client.builder().endpoints(urls).build();
+      // jetcd's own retries are switched off: a retry it made would be invisible to the report.
+      Client c = Client.builder().endpoints(urls).retryMaxAttempts(0).build();
       clients.add(c);
       kvs.add(c.getKVClient());
     }
@@ -68,8 +70,12 @@ public final class EtcdDriver implements Driver {
       if (ex == null) {
         done.complete(written, 0, null);
       } else {
-        Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
-        done.complete(written, 0, cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        Throwable cause = ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null
+            ? ex.getCause() : ex;
+        String reason = cause instanceof java.util.concurrent.TimeoutException
+            ? "timeout: no reply within " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms"
+            : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        done.complete(written, 0, reason);
       }
     });
   }

@@ -179,9 +179,15 @@ public final class LoadRunner {
     long count = 0;
     long onTime = 0;
     long deadline = t0 + config.durationNs();
+    // A slow target can hold the scheduler back (at --max-in-flight); it catches up after the
+    // duration for at most one request timeout, then gives up on what it could not send.
+    long issueDeadline = deadline + config.timeoutNs();
     long next = schedule.next();
     while (next != Long.MAX_VALUE && count < config.maxRequests()) {
       long now = System.nanoTime();
+      if (now >= issueDeadline) {
+        break;
+      }
       if (next > now) {
         LockSupport.parkNanos(next - now);
         continue;
@@ -200,8 +206,7 @@ public final class LoadRunner {
         lane = lane + 1 == lanes ? 0 : lane + 1;
         count++;
         batch++;
-        int sec = (int) ((next - t0) / 1_000_000_000L);
-        scheduledPerSecond.incrementAndGet(Math.min(sec, scheduledPerSecond.length() - 1));
+        countScheduled(t0, next);
         next = schedule.next();
       }
       for (int i = 0; i < lanes; i++) {
@@ -214,7 +219,23 @@ public final class LoadRunner {
         LockSupport.parkNanos(IN_FLIGHT_WAIT_NS); // at the in-flight limit: wait for replies
       }
     }
+    long notIssued = 0;
+    while (next != Long.MAX_VALUE && count + notIssued < config.maxRequests()) {
+      countScheduled(t0, next);
+      notIssued++;
+      next = schedule.next();
+    }
+    if (notIssued > 0) {
+      errors.add(notIssued);
+      errorCounts.computeIfAbsent("not sent: the target held the schedule back (at --max-in-flight) past the timeout",
+          k -> new LongAdder()).add(notIssued);
+    }
     return onTime;
+  }
+
+  private void countScheduled(long t0, long intendedNs) {
+    int sec = (int) ((intendedNs - t0) / 1_000_000_000L);
+    scheduledPerSecond.incrementAndGet(Math.min(sec, scheduledPerSecond.length() - 1));
   }
 
   private void issue(int lane, Operation op, long intendedNs, long nowNs) {
