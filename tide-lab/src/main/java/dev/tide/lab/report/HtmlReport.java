@@ -84,7 +84,9 @@ public final class HtmlReport {
       if (res == null) {
         continue;
       }
-      List<IntervalStats> iv = res.intervals();
+      // Seconds after the measured duration only hold the drain of late replies: in the JSON, not on charts.
+      int measuredSeconds = (int) Math.ceil(res.elapsedSec() - 1e-6);
+      List<IntervalStats> iv = res.intervals().subList(0, Math.min(res.intervals().size(), measuredSeconds));
       double[] xs = new double[iv.size()];
       double[] ops = new double[iv.size()];
       double[] p99 = new double[iv.size()];
