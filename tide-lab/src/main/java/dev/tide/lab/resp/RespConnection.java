@@ -210,11 +210,6 @@ public final class RespConnection implements AutoCloseable {
     buf.writeByte('\r').writeByte('\n');
   }
 
-  /** Requests written and not answered yet (read on the event loop; approximate elsewhere). */
-  public int inFlight() {
-    return pending.size();
-  }
-
   public boolean isOpen() {
     Channel ch = channel;
     return !closed && ch != null && ch.isActive();
