@@ -27,12 +27,20 @@ public final class ReportWriter {
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
       .withZone(ZoneOffset.UTC);
 
+  /** Result directories with the same timestamp and name before giving up on numbering them. */
+  static final int MAX_SAME_NAME = 1_000;
+
   private ReportWriter() {
   }
 
   public static Path write(Path resultsDir, Report report) {
     String safeName = report.name().replaceAll("[^A-Za-z0-9._-]", "_");
-    Path dir = resultsDir.resolve(STAMP.format(Instant.ofEpochMilli(report.createdEpochMs())) + "-" + safeName);
+    String base = STAMP.format(Instant.ofEpochMilli(report.createdEpochMs())) + "-" + safeName;
+    Path dir = resultsDir.resolve(base);
+    // Two runs finishing in the same second with the same name: never overwrite, number them.
+    for (int i = 2; Files.exists(dir) && i <= MAX_SAME_NAME; i++) {
+      dir = resultsDir.resolve(base + "-" + i);
+    }
     try {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("summary.txt"), SummaryTable.render(report), StandardCharsets.UTF_8);
