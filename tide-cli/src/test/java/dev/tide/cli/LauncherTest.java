@@ -34,4 +34,14 @@ class LauncherTest {
       Files.deleteIfExists(empty);
     }
   }
+
+  @Test
+  void benchHelpListsTheLabCommands() throws Exception {
+    Process p = new ProcessBuilder("bash", launcher().toString(), "bench", "--help").redirectErrorStream(true).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.exitValue()).isZero();
+    assertThat(out).contains("run [--target T]").contains("compare --targets tide,redis").contains("vs-redis")
+        .contains("jmh");
+  }
 }

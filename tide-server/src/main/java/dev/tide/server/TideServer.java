@@ -120,7 +120,8 @@ public final class TideServer implements AutoCloseable {
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     bossGroup = new MultiThreadIoEventLoopGroup(1, io);
-    workerGroup = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+    int ioThreads = config.ioThreads > 0 ? config.ioThreads : Runtime.getRuntime().availableProcessors();
+    workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, io);
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(bossGroup, workerGroup)
         .channel(channelType)

@@ -41,6 +41,8 @@ public final class ServerConfig {
   public int metricsPort;
   public volatile int maxClients = DEFAULT_MAX_CLIENTS;
   public int shards = Database.DEFAULT_SHARDS;
+  /** Netty event loops serving clients; 0 = one per core. */
+  public int ioThreads;
   public volatile int hz = DEFAULT_HZ;
   public volatile long protoMaxBulkLen = ProtocolLimits.DEFAULT_MAX_BULK_BYTES;
   public volatile long clientQueryBufferLimit = ProtocolLimits.DEFAULT_MAX_QUERY_BUFFER_BYTES;

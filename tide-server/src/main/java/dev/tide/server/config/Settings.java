@@ -115,6 +115,7 @@ public final class Settings {
     }, (c, v) -> c.bind = v));
     s.add(integer("metrics-port", false, c -> c.metricsPort, (c, v) -> c.metricsPort = v, 0, 65535));
     s.add(integer("shards", false, c -> c.shards, (c, v) -> c.shards = v, 1, 16384));
+    s.add(integer("io-threads", false, c -> c.ioThreads, (c, v) -> c.ioThreads = v, 0, 256));
     s.add(readOnly("databases", c -> "1"));
     s.add(integer("maxclients", true, c -> c.maxClients, (c, v) -> c.maxClients = v, 1, MAX_CLIENTS_LIMIT));
     s.add(integer("timeout", true, c -> c.idleTimeoutSeconds, (c, v) -> c.idleTimeoutSeconds = v, 0, Integer.MAX_VALUE));

@@ -1,6 +1,7 @@
 package dev.tide.server.pubsub;
 
 import dev.tide.server.config.ServerConfig;
+import dev.tide.server.connection.OutputBufferLimits;
 
 /**
  * The pub/sub class of {@code client-output-buffer-limit} ({@code pubsub <hard> <soft>
@@ -11,7 +12,8 @@ import dev.tide.server.config.ServerConfig;
  * <p>Checked when a message is enqueued for a subscriber, as Redis checks when it appends to a
  * client's reply buffer; the soft-limit clock starts at the first check over the soft limit and
  * is reset by a check under it. Limits are read from {@link ServerConfig} on every check, so a
- * changed setting applies to the next message. Normal (non-pub/sub) clients are limited elsewhere.
+ * changed setting applies to the next message. The decision itself is {@link OutputBufferLimits#check},
+ * shared with the limits of normal clients.
  */
 public final class OutputLimits {
 
@@ -33,20 +35,20 @@ public final class OutputLimits {
 
   /** True when a subscriber with {@code pendingBytes} of unsent output must be disconnected. */
   public boolean exceeded(State state, long pendingBytes, long nowMs) {
-    long hard = config.outputLimitPubSubHard;
-    long soft = config.outputLimitPubSubSoft;
-    if (hard > 0 && pendingBytes >= hard) {
-      return true;
-    }
-    if (soft <= 0 || pendingBytes < soft) {
-      state.softSinceMs = -1;
-      return false;
-    }
-    long since = state.softSinceMs;
-    if (since < 0) {
-      state.softSinceMs = nowMs;
-      return false;
-    }
-    return nowMs - since > config.outputLimitPubSubSoftSeconds * 1000L;
+    OutputBufferLimits.Limit limit = new OutputBufferLimits.Limit(config.outputLimitPubSubHard,
+        config.outputLimitPubSubSoft, config.outputLimitPubSubSoftSeconds);
+    return switch (OutputBufferLimits.check(limit, pendingBytes, state.softSinceMs, nowMs)) {
+      case OK -> {
+        state.softSinceMs = -1;
+        yield false;
+      }
+      case SOFT_PENDING -> {
+        if (state.softSinceMs < 0) {
+          state.softSinceMs = nowMs;
+        }
+        yield false;
+      }
+      case OVER_HARD, OVER_SOFT -> true;
+    };
   }
 }
