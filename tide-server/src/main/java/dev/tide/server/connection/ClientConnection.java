@@ -133,6 +133,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     // I/O errors (connection reset by peer ...) just end this client; nothing to tell anyone.
+    // Anything else is a bug in Tide: it still ends only this client, but it must be seen.
+    if (!(cause instanceof java.io.IOException)) {
+      log.error("client id={} closed after an unexpected error", id, cause);
+    }
     closing = true;
     ctx.close();
   }
