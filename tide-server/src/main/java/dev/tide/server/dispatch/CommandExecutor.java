@@ -151,7 +151,29 @@ public final class CommandExecutor {
       rejectWith(reply, Errors.OOM, spec);
       return;
     }
+    CommandRouter r = router;
+    if (r != null && r.route(conn, spec, argv)) {
+      stats.of(spec.name()).calls.increment();
+      return;
+    }
     run(conn, spec, argv, reply, false);
+  }
+
+  /**
+   * Cluster mode: decides where a checked command runs. Returns true when it took the command
+   * (replied, redirected, or will reply later through the connection); false to run it here on
+   * this node's own keyspace as in single-node mode. Single-node servers have no router.
+   */
+  @FunctionalInterface
+  public interface CommandRouter {
+    boolean route(ClientConnection conn, CommandSpec spec, byte[][] argv);
+  }
+
+  private volatile CommandRouter router;
+
+  /** Installs the cluster router (null: single-node behaviour). */
+  public void setRouter(CommandRouter router) {
+    this.router = router;
   }
 
   private static boolean allowedWhileSubscribed(CommandSpec spec) {
