@@ -25,7 +25,7 @@ import java.util.List;
  *
  * <p>{@link #evaluate} takes the signals read at {@code signals.nowMs()} and the provisioned node
  * count, smooths the signals (stable and panic views), asks every policy for a vote on the stable
- * view, composes the votes, runs target tracking again on the panic view for the panic guard,
+ * view (step scaling: on the panic view, since holding a breach is its filter), composes the votes, runs target tracking again on the panic view for the panic guard,
  * applies the guards, logs the {@link Decision} and returns it. The caller acts on
  * {@code decision.target()}; the autoscaler assumes the action is taken (the guards' cooldowns
  * start now). Not thread-safe: one loop owns it.
@@ -68,7 +68,7 @@ public final class Autoscaler {
     }
     if (config.sloBurnRate() != null) {
       var s = config.sloBurnRate();
-      policies.add(new SloBurnRate("sloBurnRate", s.objective(), s.bucketMs(),
+      policies.add(new SloBurnRate("sloBurnRate", s.objective(), s.periodMs(), s.bucketMs(),
           new SloBurnRate.Window(s.fastLongMs(), s.fastShortMs(), s.fastFactor(), s.fastStepPercent()),
           new SloBurnRate.Window(s.slowLongMs(), s.slowShortMs(), s.slowFactor(), s.slowStepPercent()),
           s.stepIntervalMs()));
@@ -95,7 +95,9 @@ public final class Autoscaler {
     SmoothedSignals.View view = smoothing.update(signals);
     List<Vote> votes = new ArrayList<>(policies.size());
     for (Policy p : policies) {
-      votes.add(p.evaluate(view.stable(), current));
+      // Step scaling has its own filter (a breach must be held), so it reads the short panic view: on
+      // the 60 s view a past latency storm would still look like one minutes after it ended.
+      votes.add(p.evaluate(p instanceof StepScaling ? view.panic() : view.stable(), current));
     }
     Composition.Result composed = Composition.compose(votes, current);
     int panicDesired = -1;

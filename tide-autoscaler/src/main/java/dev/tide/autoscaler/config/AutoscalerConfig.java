@@ -38,7 +38,7 @@ public record AutoscalerConfig(long evaluationIntervalMs, long stableWindowMs, l
   }
 
   /** SLO burn-rate settings (see {@code policy.SloBurnRate}). */
-  public record SloSettings(double objective, double latencyMs, long bucketMs, long fastLongMs, long fastShortMs,
+  public record SloSettings(double objective, double latencyMs, long periodMs, long bucketMs, long fastLongMs, long fastShortMs,
       double fastFactor, double fastStepPercent, long slowLongMs, long slowShortMs, double slowFactor,
       double slowStepPercent, long stepIntervalMs) {
   }
@@ -46,20 +46,20 @@ public record AutoscalerConfig(long evaluationIntervalMs, long stableWindowMs, l
   /**
    * Tide's default policy for nodes that each serve about {@code capacityOpsPerSec} operations per
    * second: track 70% of capacity (10% tolerance), add 25% when p99 stays above 80% of the SLO
-   * latency for 5 s, SLO burn-rate alerts, predictive on a daily season, panic mode, scale-in
+   * latency for 10 s, SLO burn-rate alerts, predictive on a daily season, panic mode, scale-in
    * stabilized over 2 minutes. These are the values the simulator's "tide" policy runs.
    */
   public static AutoscalerConfig defaults(double capacityOpsPerSec, int minNodes, int maxNodes, double sloLatencyMs,
       long warmUpMs) {
     double target = 0.7 * capacityOpsPerSec;
-    GuardSettings guards = new GuardSettings(minNodes, maxNodes, 0, 120_000, 0, 30_000, 4, 300, 1, 10, warmUpMs,
+    GuardSettings guards = new GuardSettings(minNodes, maxNodes, 0, 120_000, 0, 15_000, 4, 300, 1, 50, warmUpMs,
         true, 2.0, 60_000, 0);
     return new AutoscalerConfig(1_000, 60_000, 6_000, guards,
         new TargetTrackingSettings(Metric.OPS_PER_NODE, target, 0.1),
-        new StepSettings(Metric.P99_MS, 5_000, List.of(new StepScaling.Step(true, 0.8 * sloLatencyMs, 1, 25))),
+        new StepSettings(Metric.P99_MS, 10_000, List.of(new StepScaling.Step(true, 0.8 * sloLatencyMs, 1, 25))),
         List.of(),
         new PredictiveSettings(300_000, 288, 600_000, 0.3, 0.05, 0.3, target, 0.2),
-        new SloSettings(0.999, sloLatencyMs, 10_000, 3_600_000, 300_000, 14.4, 50, 21_600_000, 1_800_000, 6, 20,
+        new SloSettings(0.999, sloLatencyMs, 30 * 86_400_000L, 10_000, 3_600_000, 300_000, 14.4, 50, 21_600_000, 1_800_000, 6, 20,
             60_000));
   }
 }

@@ -144,6 +144,7 @@ public final class ConfigLoader {
         throw s.fail("objective", "must be < 1");
       }
       double latency = s.number("latencyMs", 10, 0.001, 60_000);
+      long period = s.duration("period", 30 * 86_400_000L, 3_600_000, 366 * 86_400_000L);
       long bucket = s.duration("bucket", 10_000, 1_000, 600_000);
       Section fast = s.section("fast");
       long fl = fast.duration("long", 3_600_000, bucket, 7 * 86_400_000L);
@@ -160,7 +161,7 @@ public final class ConfigLoader {
       if (Math.max(fl, sl) / bucket + 2 > dev.tide.autoscaler.policy.SloBurnRate.MAX_SLOTS) {
         throw s.fail("bucket", "longest window / bucket exceeds " + dev.tide.autoscaler.policy.SloBurnRate.MAX_SLOTS);
       }
-      slo = new AutoscalerConfig.SloSettings(objective, latency, bucket, fl, fs, ff, fp, sl, ss, sf, sp,
+      slo = new AutoscalerConfig.SloSettings(objective, latency, period, bucket, fl, fs, ff, fp, sl, ss, sf, sp,
           s.duration("stepInterval", 60_000, 0, 3_600_000));
       s.done();
     }
@@ -174,11 +175,11 @@ public final class ConfigLoader {
     long outStab = g.duration("scaleOutStabilization", 0, 0, 3_600_000);
     long inStab = g.duration("scaleInStabilization", 120_000, 0, 3_600_000);
     long outCool = g.duration("scaleOutCooldown", 0, 0, 3_600_000);
-    long inCool = g.duration("scaleInCooldown", 30_000, 0, 3_600_000);
+    long inCool = g.duration("scaleInCooldown", 15_000, 0, 3_600_000);
     int outNodes = (int) g.integer("maxStepOutNodes", 4, 1, 100_000);
     double outPct = g.number("maxStepOutPercent", 300, 0, 10_000);
     int inNodes = (int) g.integer("maxStepInNodes", 1, 1, 100_000);
-    double inPct = g.number("maxStepInPercent", 10, 0, 100);
+    double inPct = g.number("maxStepInPercent", 50, 0, 100);
     Section p = g.section("panic");
     boolean panicOn = p.bool("enabled", tt != null);
     double threshold = p.number("threshold", 2.0, 1.01, 100);

@@ -7,9 +7,15 @@ package dev.tide.autoscaler.policy;
  * is the rest. The burn rate over a window is (slow requests / requests) / (1 - objective): 1 spends
  * the budget exactly over the SLO period. A fast burn (default 14.4× over both 1 h and 5 min)
  * scales out by {@code fastStepPercent}; a slow burn (6× over 6 h and 30 min) by
- * {@code slowStepPercent}. The short window makes the alert stop soon after the burn stops.
- * Scale-in is allowed only while the budget is healthy (burn below 1 over the longest window and the
- * shortest); otherwise the policy votes to hold the current size.
+ * {@code slowStepPercent}. The short window makes the alert stop soon after the burn stops; as a
+ * scaling trigger it also requires the latest bucket (10 s) to burn above the factor, since adding
+ * capacity for a burn that has already stopped is waste.
+ * Scale-in is allowed only while the budget is healthy: some of the SLO period's budget is left and
+ * it is not being spent faster than it accrues now (burn below 1 over the fast alert's short
+ * window). Otherwise the policy votes to hold the current size. The budget spent is estimated from
+ * exponentially decayed request counts (time constant: the SLO period, default 30 days):
+ * {@code spent = burn(decayed) × min(elapsed, period) / period}. (A stricter rule — burn below 1
+ * over 6 h — held a spike's capacity for six hours in the simulator, at 5× the node-hours.)
  *
  * <p>Counts are kept in a ring of cumulative counters, one slot per {@code bucketMs} (10 s by
  * default; 6 h is 2,160 slots), so each window's sum is one subtraction. After a step fires the
@@ -31,6 +37,11 @@ public final class SloBurnRate implements Policy {
   private final Window fast;
   private final Window slow;
   private final long stepIntervalMs;
+  private final long periodMs;
+  private double decayedTotal;
+  private double decayedBad;
+  private long startMs = Long.MIN_VALUE;
+  private long lastMs;
   private final long[] ringTotal;
   private final long[] ringBad;
   private long cumTotal;
@@ -41,8 +52,9 @@ public final class SloBurnRate implements Policy {
   private int firedTarget;
   private String firedReason;
 
-  public SloBurnRate(String name, double objective, long bucketMs, Window fast, Window slow, long stepIntervalMs) {
-    if (!(objective > 0 && objective < 1) || bucketMs <= 0) {
+  public SloBurnRate(String name, double objective, long periodMs, long bucketMs, Window fast, Window slow,
+      long stepIntervalMs) {
+    if (!(objective > 0 && objective < 1) || bucketMs <= 0 || periodMs <= 0) {
       throw new IllegalArgumentException("need 0 < objective < 1 and bucketMs > 0");
     }
     long longest = Math.max(fast.longMs, slow.longMs);
@@ -56,6 +68,7 @@ public final class SloBurnRate implements Policy {
     this.fast = fast;
     this.slow = slow;
     this.stepIntervalMs = stepIntervalMs;
+    this.periodMs = periodMs;
     this.ringTotal = new long[slots];
     this.ringBad = new long[slots];
   }
@@ -80,21 +93,26 @@ public final class SloBurnRate implements Policy {
       return new Vote(name, Math.max(firedTarget, 0), firedReason + " (holding while new capacity arrives)");
     }
     firedAtMs = Long.MIN_VALUE;
-    Window hit = fastLong >= fast.factor && fastShort >= fast.factor ? fast
-        : slowLong >= slow.factor && slowShort >= slow.factor ? slow : null;
+    // Paging alerts use two windows; a scaling trigger also needs the burn to be happening now (the
+    // last full bucket), or it would add capacity for up to one short window after the cause was fixed.
+    double current = burn(bucketMs);
+    Window hit = fastLong >= fast.factor && fastShort >= fast.factor && current >= fast.factor ? fast
+        : slowLong >= slow.factor && slowShort >= slow.factor && current >= slow.factor ? slow : null;
     if (hit != null) {
       firedAtMs = now;
-      firedTarget = nodes + Math.max(1, (int) Math.ceil(nodes * hit.stepPercent / 100));
+      int base = s.warmNodes(); // the nodes whose latency burned the budget; pending ones are not counted twice
+      firedTarget = base + Math.max(1, (int) Math.ceil(base * hit.stepPercent / 100));
       firedReason = (hit == fast ? "fast" : "slow") + " burn over " + TargetTracking.fmt(hit.factor) + "x (" + rates
           + "): +" + TargetTracking.fmt(hit.stepPercent) + "%";
       return new Vote(name, firedTarget, firedReason);
     }
-    double longest = Math.max(fast.longMs, slow.longMs) == fast.longMs ? fastLong : slowLong;
-    double shortest = Math.min(fast.shortMs, slow.shortMs) == fast.shortMs ? fastShort : slowShort;
-    if (longest < 1 && shortest < 1) {
-      return Vote.abstain(name, "budget healthy (" + rates + ")");
+    double spent = budgetSpent();
+    String budget = TargetTracking.pct(Math.max(0, 1 - spent)) + " of the budget left";
+    if (fastShort < 1 && spent < 1) {
+      return Vote.abstain(name, "budget healthy: " + budget + " (" + rates + ")");
     }
-    return new Vote(name, nodes, "budget burning (" + rates + "): no scale-in");
+    return new Vote(name, nodes, (spent >= 1 ? "budget spent" : "budget burning") + ": " + budget + " (" + rates
+        + "): no scale-in");
   }
 
   /** The burn rate over the last {@code windowMs} (over what history there is, when shorter). */
@@ -113,7 +131,24 @@ public final class SloBurnRate implements Policy {
     return ((double) bad / total) / (1 - objective);
   }
 
+  /** Fraction of the SLO period's error budget spent (decayed counts; may exceed 1). */
+  public double budgetSpent() {
+    if (decayedTotal <= 0) {
+      return 0;
+    }
+    double burn = decayedBad / decayedTotal / (1 - objective);
+    return burn * Math.min(lastMs - startMs, periodMs) / (double) periodMs;
+  }
+
   private void record(long nowMs, long requests, long bad) {
+    if (startMs == Long.MIN_VALUE) {
+      startMs = nowMs;
+      lastMs = nowMs;
+    }
+    double decay = Math.exp(-Math.max(0, nowMs - lastMs) / (double) periodMs);
+    decayedTotal = decayedTotal * decay + requests;
+    decayedBad = decayedBad * decay + bad;
+    lastMs = Math.max(lastMs, nowMs);
     long b = Math.floorDiv(nowMs, bucketMs);
     if (bucket == Long.MIN_VALUE) {
       bucket = b;

@@ -9,7 +9,9 @@ import java.util.List;
  * {@code sustainMs}, add (or remove) this many nodes". A breach must be continuous: one reading
  * back on the good side restarts its timer, so noise around a threshold does not fire.
  *
- * <p>When a step fires, the policy keeps voting that same target for another {@code sustainMs}
+ * <p>Adjustments are relative to the warm nodes (the ones the metric describes), so capacity that
+ * is ordered but not yet serving is not ordered twice, and a scale-out step waits (abstains) while
+ * any ordered node is still warming: the latency it sees belongs to the smaller cluster. When a step fires, the policy keeps voting that same target for another {@code sustainMs}
  * and then re-arms: the nodes it ordered need time to start, and re-firing on every evaluation
  * while they start would order the same capacity again and again. Without a held breach the
  * policy abstains. Scale-out steps win over scale-in steps; among breaches of one direction the
@@ -88,15 +90,26 @@ public final class StepScaling implements Policy {
       return new Vote(name, firedTarget, firedReason + " (holding while new capacity arrives)");
     }
     firedAtMs = Long.MIN_VALUE;
+    if (best != null && best.above && s.warmNodes() < nodes) {
+      // Capacity already ordered is not serving yet: the latency seen is that of the smaller
+      // cluster (and of the backlog it built), so another step now would overshoot. The breach
+      // must then be held again with the new capacity serving.
+      java.util.Arrays.fill(breachSinceMs, Long.MIN_VALUE);
+      return Vote.abstain(name, metric.configName() + " " + TargetTracking.fmt(value) + " breached, waiting for "
+          + (nodes - s.warmNodes()) + " warming nodes");
+    }
     if (best == null) {
       return Vote.abstain(name, metric.configName() + " " + TargetTracking.fmt(value) + ": no threshold held "
           + sustainMs + " ms");
     }
     firedAtMs = now;
-    firedTarget = Math.max(0, nodes + best.adjustment(nodes));
+    // Relative to the warm nodes: the metric describes them, and nodes already ordered but not yet
+    // serving must not be ordered again (that ratchets the cluster to its maximum during a spike).
+    int base = s.warmNodes();
+    firedTarget = Math.max(0, base + best.adjustment(base));
     firedReason = metric.configName() + " " + TargetTracking.fmt(value) + (best.above ? " > " : " < ")
-        + TargetTracking.fmt(best.threshold) + " for " + sustainMs + " ms: " + (best.above ? "+" : "")
-        + best.adjustment(nodes);
+        + TargetTracking.fmt(best.threshold) + " for " + sustainMs + " ms: " + base + " warm "
+        + (best.above ? "+" : "") + best.adjustment(base);
     for (int i = 0; i < steps.size(); i++) {
       breachSinceMs[i] = Long.MIN_VALUE; // a new breach must be held again before the next step
     }
