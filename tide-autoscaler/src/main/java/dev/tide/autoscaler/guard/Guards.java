@@ -43,6 +43,8 @@ public final class Guards {
   private double usedNodeMs;
   private long lastSeenMs = Long.MIN_VALUE;
   private int lastSeenNodes;
+  private long startMs = Long.MIN_VALUE;
+  private int startNodes;
 
   public Guards(GuardSettings settings) {
     this.g = settings;
@@ -107,7 +109,13 @@ public final class Guards {
       }
     }
 
-    // stabilization (HPA: up = min of the up window, down = max of the down window)
+    // stabilization (HPA: up = min of the up window, down = max of the down window). A fresh
+    // autoscaler counts the current size as recommended at start: its first readings (one noisy
+    // sample primes the smoothing) must not scale in before a whole scale-in window has passed.
+    if (startMs == Long.MIN_VALUE) {
+      startMs = nowMs;
+      startNodes = current;
+    }
     history.addLast(new Rec(nowMs, d));
     long keep = Math.max(g.scaleOutStabilizationMs(), g.scaleInStabilizationMs());
     while (history.size() > MAX_HISTORY || (!history.isEmpty() && history.peekFirst().atMs < nowMs - keep)) {
@@ -122,6 +130,9 @@ public final class Guards {
       if (r.atMs >= nowMs - g.scaleInStabilizationMs()) {
         down = Math.max(down, r.desired);
       }
+    }
+    if (nowMs - startMs < g.scaleInStabilizationMs()) {
+      down = Math.max(down, startNodes);
     }
     int stable = current < up ? up : current > down ? down : current;
     if (stable != d) {
