@@ -39,7 +39,8 @@ class SimulatorTest {
     SimResult tide = r.get(0);
     SimResult hpa = r.get(1);
     assertThat(tide.violationMinutes()).isLessThan(hpa.violationMinutes());
-    // Allow 0.1%: the sum of node-seconds over a day differs in rounding between runs of different controllers.
+    // Allows 0.1% more node-hours: with seed 1 Tide uses 2556.0 vs HPA 2555.5 (+0.02%), i.e. "the same"
+    // but not strictly fewer. Reported as such in docs/autoscaler.md rather than tuned away.
     assertThat(tide.nodeHours()).isLessThanOrEqualTo(hpa.nodeHours() * 1.001);
   }
 
