@@ -44,4 +44,14 @@ class LauncherTest {
     assertThat(out).contains("run [--target T]").contains("compare --targets tide,redis").contains("vs-redis")
         .contains("jmh");
   }
+
+  @Test
+  void simWithoutArgumentsPrintsItsUsage() throws Exception {
+    Process p = new ProcessBuilder("bash", launcher().toString(), "sim").redirectErrorStream(true).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.exitValue()).isZero();
+    assertThat(out).contains("--trace diurnal|spike|ramp|flash-crowd|noisy|FILE.csv")
+        .contains("--policies tide,hpa,keda,knative,aws");
+  }
 }
