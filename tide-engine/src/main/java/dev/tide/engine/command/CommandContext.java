@@ -27,6 +27,9 @@ public final class CommandContext {
   private Session session;
   private CommandSpec spec;
   private boolean reprocessing;
+  private byte[] memoKey;
+  private Database memoDb;
+  private Keyspace memoShard;
 
   private byte[][] blockKeys;
   private long blockDeadlineMs;
@@ -98,7 +101,23 @@ public final class CommandContext {
 
   /** The shard owning {@code key}; its lock is held for declared keys. */
   public Keyspace keyspace(byte[] key) {
-    return db.shardFor(key);
+    if (key == memoKey && db == memoDb) {
+      return memoShard;
+    }
+    Keyspace shard = db.shardFor(key);
+    primeShard(key, db, shard);
+    return shard;
+  }
+
+  /**
+   * Remembers the shard of a key so that {@link #keyspace} need not hash it again (the executor
+   * already did, to lock it). Keyed by the identity of the key array: argument arrays are never
+   * changed, so a remembered answer stays true for as long as the array lives.
+   */
+  public void primeShard(byte[] key, Database database, Keyspace shard) {
+    memoKey = key;
+    memoDb = database;
+    memoShard = shard;
   }
 
   public Session session() {

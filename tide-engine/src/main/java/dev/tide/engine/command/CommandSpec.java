@@ -23,6 +23,10 @@ import java.util.Set;
  */
 public final class CommandSpec {
 
+  private static final java.util.concurrent.atomic.AtomicInteger NEXT_ID = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Dense number of this spec in the process, for array-indexed per-command counters. */
+  private final int id = NEXT_ID.getAndIncrement();
   private final String name;
   private final int arity;
   private final Set<CommandFlag> flags;
@@ -81,6 +85,11 @@ public final class CommandSpec {
 
   public String name() {
     return name;
+  }
+
+  /** Dense, process-unique number (0, 1, 2 ...): lets per-command counters live in arrays. */
+  public int id() {
+    return id;
   }
 
   public int arity() {

@@ -50,7 +50,25 @@ public final class Keyspace {
   private final ByteDict<ArrayDeque<Object>> blocked = new ByteDict<>();
   private final List<byte[]> readyKeys = new ArrayList<>();
   private final AccessTracker access;
-  private volatile long usedBytes;
+  /**
+   * Written only by the lock holder, read by anyone (INFO, eviction, metrics) without the lock:
+   * opaque stores and loads keep the long atomic and visible without a fence per write, which a
+   * volatile field would cost on every command.
+   */
+  private long usedBytes;
+  private static final java.lang.invoke.VarHandle USED;
+
+  static {
+    try {
+      USED = java.lang.invoke.MethodHandles.lookup().findVarHandle(Keyspace.class, "usedBytes", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private void addUsed(long delta) {
+    USED.setOpaque(this, usedBytes + delta);
+  }
 
   private long keyspaceHits;
   private long keyspaceMisses;
@@ -162,13 +180,13 @@ public final class Keyspace {
     ByteDict.Node<Object> node = dict.getNode(key);
     if (node == null) {
       node = dict.insertNew(key, value);
-      usedBytes += keyOverhead(key) + valueBytes(value);
+      addUsed(keyOverhead(key) + valueBytes(value));
       access.init(node, nowMs);
     } else {
-      usedBytes -= valueBytes(node.value());
+      addUsed(-(valueBytes(node.value())));
       node.setValue(value);
       node.meta &= AccessTracker.ACCESS_BITS; // value flags describe the old value
-      usedBytes += valueBytes(value);
+      addUsed(valueBytes(value));
       access.touch(node, nowMs);
       if (!keepTtl) {
         removeExpire(key);
@@ -201,7 +219,7 @@ public final class Keyspace {
         return;
       }
       long now = c.memoryBytes();
-      usedBytes += now - c.accountedBytes;
+      addUsed(now - c.accountedBytes);
       c.accountedBytes = now;
       signalReady(key);
     }
@@ -213,7 +231,7 @@ public final class Keyspace {
     ByteDict.Node<Object> node = dict.getNode(key);
     if (node != null && node.value() instanceof CollectionValue c) {
       long now = c.memoryBytes();
-      usedBytes += now - c.accountedBytes;
+      addUsed(now - c.accountedBytes);
       c.accountedBytes = now;
     }
   }
@@ -224,7 +242,7 @@ public final class Keyspace {
     if (node == null) {
       return false;
     }
-    usedBytes -= keyOverhead(node.key()) + valueBytes(node.value());
+    addUsed(-(keyOverhead(node.key()) + valueBytes(node.value())));
     removeExpire(key);
     keyChanged(key);
     return true;
@@ -246,7 +264,7 @@ public final class Keyspace {
     });
     dict.clear();
     expires.clear();
-    usedBytes = 0;
+    USED.setOpaque(this, 0L);
     for (byte[] k : watchedKeys) {
       keyChanged(k);
     }
@@ -267,7 +285,7 @@ public final class Keyspace {
       throw new IllegalStateException("expire on a missing key");
     }
     if (expires.put(node.key(), whenMs) == null) {
-      usedBytes += expireOverhead();
+      addUsed(expireOverhead());
     }
     keyChanged(key);
   }
@@ -278,7 +296,7 @@ public final class Keyspace {
       return false;
     }
     if (expires.remove(key) != null) {
-      usedBytes -= expireOverhead();
+      addUsed(-(expireOverhead()));
       return true;
     }
     return false;
@@ -445,7 +463,7 @@ public final class Keyspace {
   // ---- statistics and memory -------------------------------------------------------------------
 
   public long usedBytes() {
-    return usedBytes;
+    return (long) USED.getOpaque(this);
   }
 
   public long keyspaceHits() {

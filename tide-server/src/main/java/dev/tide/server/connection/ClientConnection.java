@@ -49,8 +49,21 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
   private int protocol = 2;
   private volatile String name = "";
   private volatile boolean authenticated;
-  private volatile long lastInteractionMs;
-  private volatile String lastCommand = "NULL";
+  /** Written on this connection's event loop per request, read by CLIENT LIST / idle sweeps: opaque, not volatile. */
+  private long lastInteractionMs;
+  private String lastCommand = "NULL";
+  private static final java.lang.invoke.VarHandle LAST_INTERACTION;
+  private static final java.lang.invoke.VarHandle LAST_COMMAND;
+
+  static {
+    try {
+      var lookup = java.lang.invoke.MethodHandles.lookup();
+      LAST_INTERACTION = lookup.findVarHandle(ClientConnection.class, "lastInteractionMs", long.class);
+      LAST_COMMAND = lookup.findVarHandle(ClientConnection.class, "lastCommand", String.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
   private volatile boolean blocked;
   private boolean closing;
   private boolean noEvict;
@@ -79,7 +92,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
     this.decoder = decoder;
     this.authenticated = authenticated;
     this.createdMs = nowMs;
-    this.lastInteractionMs = nowMs;
+    LAST_INTERACTION.setOpaque(this, (long) (nowMs));
     this.out = channel.alloc().buffer(256);
     this.writer = new RespReplyWriter(out, protocol);
   }
@@ -120,7 +133,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     // Every read counts as interaction, even of a partial request (as Redis stamps each read).
-    lastInteractionMs = executor.now();
+    LAST_INTERACTION.setOpaque(this, (long) (executor.now()));
     flush();
   }
 
@@ -152,7 +165,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
       closeAfterReply();
       return;
     }
-    lastInteractionMs = executor.now();
+    LAST_INTERACTION.setOpaque(this, (long) (executor.now()));
     executor.execute(this, (byte[][]) msg);
     executor.outputBufferChanged(this);
   }
@@ -218,7 +231,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
   public void unblocked() {
     blockedState = null;
     blocked = false;
-    lastInteractionMs = executor.now(); // its reply was just sent
+    LAST_INTERACTION.setOpaque(this, (long) (executor.now())); // its reply was just sent
     if (!closing) {
       channel.config().setAutoRead(true);
       drainPending();
@@ -306,20 +319,20 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter impleme
   }
 
   public long lastInteractionMs() {
-    return lastInteractionMs;
+    return (long) LAST_INTERACTION.getOpaque(this);
   }
 
   /** Records interaction that the connection does not see itself (replies draining). */
   public void touch(long nowMs) {
-    lastInteractionMs = nowMs;
+    LAST_INTERACTION.setOpaque(this, (long) (nowMs));
   }
 
   public String lastCommand() {
-    return lastCommand;
+    return (String) LAST_COMMAND.getOpaque(this);
   }
 
   public void setLastCommand(String value) {
-    lastCommand = value;
+    LAST_COMMAND.setOpaque(this, value);
   }
 
   public boolean closing() {

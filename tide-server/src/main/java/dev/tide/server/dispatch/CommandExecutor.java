@@ -153,7 +153,7 @@ public final class CommandExecutor {
     }
     CommandRouter r = router;
     if (r != null && r.route(conn, spec, argv)) {
-      stats.of(spec.name()).calls.increment();
+      stats.of(spec).calls.increment();
       return;
     }
     run(conn, spec, argv, reply, false);
@@ -195,7 +195,7 @@ public final class CommandExecutor {
     reply.error(message);
     stats.error(message);
     if (spec != null) {
-      stats.of(spec.name()).rejected.increment();
+      stats.of(spec).rejected.increment();
     }
   }
 
@@ -218,6 +218,9 @@ public final class CommandExecutor {
     ShardLocks.lock(db, shards);
     try {
       CommandContext ctx = contexts.get();
+      if (keyIndexes.length == 1 && shards.length == 1) {
+        ctx.primeShard(argv[keyIndexes[0]], db, db.shard(shards[0]));
+      }
       failed = invoke(ctx, conn, spec, argv, reply, reprocessing);
       if (ctx.blocked()) {
         if (conn.inMulti()) {
@@ -279,9 +282,13 @@ public final class CommandExecutor {
 
   private void afterWrite(CommandSpec spec, byte[][] argv, int[] keyIndexes, int[] lockedShards) {
     if (spec.has(CommandFlag.WRITE)) {
-      for (int k : keyIndexes) {
-        if (k < argv.length) {
-          db.shardFor(argv[k]).refreshSize(argv[k]);
+      if (keyIndexes.length == 1 && lockedShards != null && lockedShards.length == 1) {
+        db.shard(lockedShards[0]).refreshSize(argv[keyIndexes[0]]); // shard known: no second hash
+      } else {
+        for (int k : keyIndexes) {
+          if (k < argv.length) {
+            db.shardFor(argv[k]).refreshSize(argv[k]);
+          }
         }
       }
     }
@@ -297,7 +304,7 @@ public final class CommandExecutor {
 
   private void record(CommandSpec spec, long startedNanos, boolean failed) {
     long nanos = System.nanoTime() - startedNanos;
-    CommandStats.Counters c = stats.of(spec.name());
+    CommandStats.Counters c = stats.of(spec);
     c.calls.increment();
     c.micros.add(nanos / 1000);
     if (failed) {

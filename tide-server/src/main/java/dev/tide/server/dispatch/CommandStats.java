@@ -1,8 +1,11 @@
 package dev.tide.server.dispatch;
 
+import dev.tide.engine.command.CommandSpec;
+
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -23,8 +26,27 @@ public final class CommandStats {
   /** Errors by their code ("ERR", "WRONGTYPE", ...), as INFO errorstats. */
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
 
+  /** Specs with ids below this get their counters from an array instead of the map (hot path). */
+  private static final int FAST_SLOTS = 4096;
+  private volatile AtomicReferenceArray<Counters> bySpecId = new AtomicReferenceArray<>(FAST_SLOTS);
+
   public Counters of(String command) {
     return byCommand.computeIfAbsent(command, c -> new Counters());
+  }
+
+  /** The counters of a command, found by the spec's dense id without hashing its name. */
+  public Counters of(CommandSpec spec) {
+    int id = spec.id();
+    AtomicReferenceArray<Counters> slots = bySpecId;
+    if (id >= FAST_SLOTS) {
+      return of(spec.name());
+    }
+    Counters c = slots.get(id);
+    if (c == null) {
+      c = of(spec.name());
+      slots.set(id, c);
+    }
+    return c;
   }
 
   public void error(String message) {
@@ -44,6 +66,7 @@ public final class CommandStats {
   }
 
   public void reset() {
+    bySpecId = new AtomicReferenceArray<>(FAST_SLOTS);
     byCommand.clear();
     errors.clear();
   }
