@@ -2,6 +2,7 @@
 # ./tide bench vs-redis [--quick] [--requests N] [--clients C]
 # Runs redis-benchmark against Tide and redis-server in the same run, on the same machine, with the
 # same settings, at pipeline 1 and 16, and prints ops/s, p50 and p99 for both and Tide/Redis ratios.
+# TIDE_SERVER_ARGS="--config FILE" passes extra options to the Tide server.
 set -euo pipefail
 ROOT="${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}"
 # shellcheck source=lib.sh
@@ -29,7 +30,7 @@ cleanup() { stop_pid "$TIDE_PID"; stop_pid "$REDIS_PID"; rm -rf "$WORK"; }
 trap cleanup EXIT INT TERM
 
 RPORT=$(free_port); start_redis "$RPORT" "$WORK"
-TPORT=$(free_port); start_tide "$TPORT" "$WORK/tide.log"
+TPORT=$(free_port); start_tide "$TPORT" "$WORK/tide.log" ${TIDE_SERVER_ARGS:-}
 
 bench() { # port pipeline requests -> csv lines "test,rps,avg,min,p50,p95,p99,max"
   redis-benchmark -h 127.0.0.1 -p "$1" -t "$TESTS" -c "$CLIENTS" -n "$3" -P "$2" -r 100000 -q --csv 2>/dev/null \

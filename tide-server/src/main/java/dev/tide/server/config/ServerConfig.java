@@ -41,7 +41,7 @@ public final class ServerConfig {
   public int metricsPort;
   public volatile int maxClients = DEFAULT_MAX_CLIENTS;
   public int shards = Database.DEFAULT_SHARDS;
-  /** Netty event loops serving clients; 0 = one per core. */
+  /** Netty event loops serving clients; 0 = one per core but one (at least one). */
   public int ioThreads;
   public volatile int hz = DEFAULT_HZ;
   public volatile long protoMaxBulkLen = ProtocolLimits.DEFAULT_MAX_BULK_BYTES;
