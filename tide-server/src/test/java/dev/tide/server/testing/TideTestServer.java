@@ -27,6 +27,9 @@ public final class TideTestServer implements AutoCloseable {
   public static TideTestServer start(Consumer<ServerConfig> configure, LongSupplier clockMs) {
     ServerConfig config = new ServerConfig();
     config.port = 0;
+    // Two event loops whatever the machine's default, so cross-loop paths (pub/sub delivery,
+    // serving blocked clients from another thread) are always exercised.
+    config.ioThreads = 2;
     configure.accept(config);
     TideServer server = new TideServer(config, clockMs);
     try {
