@@ -6,6 +6,7 @@ import dev.tide.engine.command.CommandException;
 import dev.tide.engine.command.CommandSpec;
 import dev.tide.engine.command.CommandTable;
 import dev.tide.engine.command.Errors;
+import dev.tide.engine.command.Ranks;
 import dev.tide.engine.keyspace.Keyspace;
 import dev.tide.engine.types.ListValue;
 import dev.tide.engine.types.ValueType;
@@ -161,25 +162,13 @@ public final class ListsCommands {
       r.array(0);
       return;
     }
-    long len = list.length();
-    if (start < 0) {
-      start += len;
-    }
-    if (end < 0) {
-      end += len;
-    }
-    if (start < 0) {
-      start = 0;
-    }
-    if (start > end || start >= len) {
+    Ranks.Span span = Ranks.clamp(start, end, list.length());
+    if (span == null) {
       r.array(0);
       return;
     }
-    if (end >= len) {
-      end = len - 1;
-    }
-    r.array((int) (end - start + 1));
-    list.forEach(start, end, r::bulk);
+    r.array((int) span.count());
+    list.forEach(span.from(), span.to(), r::bulk);
   }
 
   static void lindex(CommandContext ctx) {
@@ -318,27 +307,9 @@ public final class ListsCommands {
       return;
     }
     long len = list.length();
-    if (start < 0) {
-      start += len;
-    }
-    if (end < 0) {
-      end += len;
-    }
-    if (start < 0) {
-      start = 0;
-    }
-    long fromHead;
-    long fromTail;
-    if (start > end || start >= len) {
-      fromHead = len; // everything goes
-      fromTail = 0;
-    } else {
-      if (end >= len) {
-        end = len - 1;
-      }
-      fromHead = start;
-      fromTail = len - end - 1;
-    }
+    Ranks.Span span = Ranks.clamp(start, end, len);
+    long fromHead = span == null ? len : span.from(); // an empty range: everything goes
+    long fromTail = span == null ? 0 : len - span.to() - 1;
     list.trimHead(fromHead);
     list.trimTail(fromTail);
     if (fromHead > 0 || fromTail > 0) {

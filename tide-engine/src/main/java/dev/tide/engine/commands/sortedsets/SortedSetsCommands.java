@@ -7,6 +7,7 @@ import dev.tide.engine.command.CommandException;
 import dev.tide.engine.command.CommandSpec;
 import dev.tide.engine.command.CommandTable;
 import dev.tide.engine.command.Errors;
+import dev.tide.engine.command.Ranks;
 import dev.tide.engine.keyspace.EngineConfig;
 import dev.tide.engine.keyspace.Keyspace;
 import dev.tide.engine.types.SortedSetValue;
@@ -453,24 +454,13 @@ public final class SortedSetsCommands {
     long to;
     if (rangeType == RangeType.RANK) {
       long len = zset.size();
-      if (start < 0) {
-        start += len;
-      }
-      if (end < 0) {
-        end += len;
-      }
-      if (start < 0) {
-        start = 0;
-      }
-      if (start > end || start >= len) {
+      Ranks.Span span = Ranks.clamp(start, end, len);
+      if (span == null) {
         r.array(0);
         return;
       }
-      if (end >= len) {
-        end = len - 1;
-      }
-      from = rev ? len - 1 - end : start;
-      to = rev ? len - 1 - start : end;
+      from = rev ? len - 1 - span.to() : span.from();
+      to = rev ? len - 1 - span.from() : span.to();
     } else {
       long[] ranks = scoreRange != null ? zset.rankRange(scoreRange) : zset.rankRange(lexRange);
       long available = ranks[1] - ranks[0] + 1;
@@ -530,25 +520,13 @@ public final class SortedSetsCommands {
     long from;
     long to;
     if (type == RangeType.RANK) {
-      long len = zset.size();
-      if (start < 0) {
-        start += len;
-      }
-      if (end < 0) {
-        end += len;
-      }
-      if (start < 0) {
-        start = 0;
-      }
-      if (start > end || start >= len) {
+      Ranks.Span span = Ranks.clamp(start, end, zset.size());
+      if (span == null) {
         ctx.reply().integer(0);
         return;
       }
-      if (end >= len) {
-        end = len - 1;
-      }
-      from = start;
-      to = end;
+      from = span.from();
+      to = span.to();
     } else {
       long[] ranks = scoreRange != null ? zset.rankRange(scoreRange) : zset.rankRange(lexRange);
       from = ranks[0];
