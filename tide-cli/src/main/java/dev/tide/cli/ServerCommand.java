@@ -42,6 +42,11 @@ public final class ServerCommand implements Callable<Integer> {
       description = "Serve Prometheus metrics at http://BIND:PORT/metrics and readiness at /health (default: off).")
   Integer metricsPort;
 
+  @Option(names = "--capacity-ops", paramLabel = "N",
+      description = "Lab feature: emulate a node that serves at most N commands per second (token bucket; "
+          + "commands wait, never fail); 0 = unlimited (default).")
+  Integer capacityOps;
+
   @Option(names = "--config", paramLabel = "FILE", description = "Redis-style config file (name value per line).")
   Path configFile;
 
@@ -168,6 +173,9 @@ public final class ServerCommand implements Callable<Integer> {
     }
     if (shards != null) {
       config.shards = shards;
+    }
+    if (capacityOps != null) {
+      config.set("capacity-ops", Integer.toString(capacityOps)); // range checked where the setting is defined
     }
     return config.conclude();
   }

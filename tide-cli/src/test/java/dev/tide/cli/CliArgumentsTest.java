@@ -72,7 +72,15 @@ class CliArgumentsTest {
     Result r = run("server", "--help");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("--port", "--bind", "--maxmemory", "--maxmemory-policy", "--requirepass",
-        "--metrics-port", "--config");
+        "--metrics-port", "--config", "--capacity-ops");
+  }
+
+  @Test
+  void negativeCapacityIsRejectedNamingTheSetting() {
+    Result r = run("server", "--capacity-ops", "-5");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("capacity-ops").contains("-5");
+    assertThat(r.err().strip().lines()).hasSize(1);
   }
 
   @Test
