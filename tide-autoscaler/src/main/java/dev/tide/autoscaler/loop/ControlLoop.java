@@ -35,7 +35,8 @@ import java.util.function.LongSupplier;
  *       ({@link Autoscaler#adoptExternalSize}: stabilization forgets the old size, cooldowns start)
  *       and hold actions for {@code manualHoldMs} — honoured, not fought.</li>
  *   <li>Read the metrics; the node count is the actuator's (a node without a reading counts as not
- *       warm, so no scale-in happens while a node cannot be read).</li>
+ *       warm, so no scale-in happens while a node cannot be read). When no node has a reading (the
+ *       first tick, or all unreachable) nothing is decided: zeros would be read as "no load".</li>
  *   <li>Evaluate. The decision is logged whatever happens; while the actuator is busy or a manual
  *       scale is held, the decision carries a {@code hold} guard note and no action.</li>
  *   <li>Act: {@code scaleTo(target, reason)} (event {@code applied} or {@code failed}); in a dry
@@ -81,7 +82,7 @@ public final class ControlLoop implements AutoCloseable {
     this.aggregator = new SignalAggregator(autoscaler.config().guards().warmUpMs());
   }
 
-  /** One tick at {@code nowMs}; returns its decision. */
+  /** One tick at {@code nowMs}; returns its decision, or null when no node had a reading (nothing decided). */
   public Decision step(long nowMs) {
     int size = actuator.currentSize();
     boolean busy = actuator.inProgress();
@@ -107,6 +108,11 @@ public final class ControlLoop implements AutoCloseable {
     }
 
     List<NodeSample> samples = source.read(nowMs);
+    if (samples.isEmpty()) {
+      // No node could be read (the first tick has nothing to compare with; or all are unreachable):
+      // deciding on zeros would also prime the smoothing with them. Holding is the only safe action.
+      return null;
+    }
     Signals read = aggregator.aggregate(nowMs, samples);
     int warm = Math.min(read.warmNodes(), size);
     Signals signals = new Signals(nowMs, size, warm, read.opsPerSec(), read.cpu(), read.p99Ms(), read.queueDepth(),
