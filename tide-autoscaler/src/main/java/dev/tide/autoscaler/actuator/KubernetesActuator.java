@@ -1,5 +1,6 @@
 package dev.tide.autoscaler.actuator;
 
+import dev.tide.autoscaler.config.AutoscalerConfig.KubernetesSettings;
 import dev.tide.autoscaler.scrape.ScrapeTarget;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -35,6 +36,7 @@ import java.util.function.LongSupplier;
  *       {@code http://<statefulSet>-<i>.<service>.<namespace>.svc.<clusterDomain>:<metricsPort>/metrics}
  *       (the headless Service's per-pod DNS names).</li>
  * </ul>
+ * Settings: the {@code kubernetes:} section of tide-autoscaler.yaml ({@link KubernetesSettings}).
  * RBAC it needs: get and patch on the StatefulSet (deploy/kubernetes/rbac.yaml).
  */
 public final class KubernetesActuator implements Actuator, AutoCloseable {
@@ -46,30 +48,8 @@ public final class KubernetesActuator implements Actuator, AutoCloseable {
   /** Longest reason kept in the annotation (annotations are small; the decision log has all). */
   static final int MAX_REASON_CHARS = 1_000;
 
-  /**
-   * Where the StatefulSet is and how to reach its pods.
-   *
-   * @param namespace       namespace of the StatefulSet
-   * @param statefulSet     its name
-   * @param service         the headless Service that gives pods DNS names
-   * @param clusterDomain   the cluster's DNS domain (usually cluster.local)
-   * @param clientPort      the nodes' Redis-protocol port (for the drain hook)
-   * @param metricsPort     the nodes' metrics port
-   * @param drainTimeoutMs  most time one node's drain may take
-   * @param drainPollMs     how often a drain's progress is asked for
-   */
-  public record Settings(String namespace, String statefulSet, String service, String clusterDomain, int clientPort,
-      int metricsPort, long drainTimeoutMs, long drainPollMs) {
-
-    public Settings {
-      if (drainTimeoutMs <= 0 || drainPollMs <= 0 || drainPollMs > drainTimeoutMs) {
-        throw new IllegalArgumentException("need 0 < drainPollMs <= drainTimeoutMs");
-      }
-    }
-  }
-
   private final KubernetesClient client;
-  private final Settings s;
+  private final KubernetesSettings s;
   private final DrainHook drain;
   private final LongSupplier clockMs;
   private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
@@ -81,7 +61,7 @@ public final class KubernetesActuator implements Actuator, AutoCloseable {
   private volatile String failure;
   private volatile String progress = "";
 
-  public KubernetesActuator(KubernetesClient client, Settings settings, DrainHook drain, LongSupplier clockMs) {
+  public KubernetesActuator(KubernetesClient client, KubernetesSettings settings, DrainHook drain, LongSupplier clockMs) {
     this.client = client;
     this.s = settings;
     this.drain = drain;
