@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tide", mixinStandardHelpOptions = true, version = "tide 0.1.0",
     description = "Tide: a self-scaling, Raft-replicated store that speaks the Redis protocol.",
+    footer = {"", "The ./tide launcher also runs: test, bench (the lab), sim (the autoscaler simulator), "
+        + "autoscale run|log (the live autoscaler and its decision log)."},
     subcommands = {ServerCommand.class, UpCommand.class, CommandLine.HelpCommand.class})
 public final class TideCli implements Runnable {
 
