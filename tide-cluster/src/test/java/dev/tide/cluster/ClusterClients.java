@@ -1,0 +1,99 @@
+package dev.tide.cluster;
+
+import dev.tide.cluster.raft.Partition;
+import dev.tide.engine.slots.Slots;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.commands.ProtocolCommand;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Helpers for cluster tests: raw commands on one node, which node leads a key, a replica's value. */
+final class ClusterClients {
+
+  private ClusterClients() {
+  }
+
+  static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static int partitionOf(TestCluster cluster, String key) {
+    return cluster.nodes[firstRunning(cluster)].map().partitionOf(Slots.slot(b(key)));
+  }
+
+  static int firstRunning(TestCluster cluster) {
+    for (int i = 0; i < cluster.nodes.length; i++) {
+      if (cluster.nodes[i] != null) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no node running");
+  }
+
+  /** Index of the node leading the key's partition (-1 while none). */
+  static int leaderOf(TestCluster cluster, String key) {
+    return cluster.leaderIndex(partitionOf(cluster, key));
+  }
+
+  static Jedis connect(TestCluster cluster, int node) {
+    return new Jedis(new HostAndPort("127.0.0.1", cluster.members.get(node).port()),
+        DefaultJedisClientConfig.builder().socketTimeoutMillis(30_000).build());
+  }
+
+  /** Sends any command and returns Jedis's raw reply (byte[], Long, List, null); errors throw JedisDataException. */
+  static Object cmd(Jedis j, String... argv) {
+    byte[] name = b(argv[0]);
+    ProtocolCommand c = () -> name;
+    String[] args = new String[argv.length - 1];
+    System.arraycopy(argv, 1, args, 0, args.length);
+    return j.sendCommand(c, args);
+  }
+
+  /** A raw reply as text: byte[] as UTF-8, lists element-wise, others by toString (null stays null). */
+  static Object text(Object reply) {
+    if (reply instanceof byte[] bytes) {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+    if (reply instanceof List<?> list) {
+      List<Object> out = new ArrayList<>();
+      for (Object o : list) {
+        out.add(text(o));
+      }
+      return out;
+    }
+    return reply;
+  }
+
+  /** The value a node's replica holds for a key (a string as text, null when absent), without expiring it. */
+  static Object replicaValue(TestCluster cluster, int node, String key) {
+    byte[] k = b(key);
+    Partition part = cluster.nodes[node].partition(partitionOf(cluster, key));
+    if (part == null) {
+      return "<no replica>";
+    }
+    return part.withKeyspace(ks -> {
+      var n = ks.node(k);
+      if (n == null) {
+        return null;
+      }
+      Object v = n.value();
+      return v instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : v.toString();
+    });
+  }
+
+  /** A key with the given hash tag whose partition is led (or not led) by {@code node}. */
+  static String tagLedBy(TestCluster cluster, int node, boolean led, String prefix) {
+    for (int i = 0; i < 100_000; i++) {
+      String tag = prefix + i;
+      int leader = leaderOf(cluster, tag);
+      if (leader >= 0 && (leader == node) == led) {
+        return tag;
+      }
+    }
+    throw new IllegalStateException("no tag found");
+  }
+}
