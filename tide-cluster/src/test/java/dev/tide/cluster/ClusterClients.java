@@ -85,6 +85,51 @@ final class ClusterClients {
     });
   }
 
+  /**
+   * Runs an idempotent write, retrying while it is answered TRYAGAIN (a partition changing leader:
+   * on this 2-core machine shared with other builds, elections happen under load). Bounded by
+   * Awaitility's timeout.
+   */
+  static <T> T retrying(java.util.function.Supplier<T> write) {
+    java.util.concurrent.atomic.AtomicReference<T> result = new java.util.concurrent.atomic.AtomicReference<>();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+        .pollInterval(java.time.Duration.ofMillis(50))
+        .until(() -> {
+          try {
+            result.set(write.get());
+            return true;
+          } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("TRYAGAIN")) {
+              return false;
+            }
+            throw e;
+          }
+        });
+    return result.get();
+  }
+
+  /**
+   * Waits until every partition has a leader and no partition's leader changed over a few polls:
+   * right after start, elections may still move leaders while the machine is busy.
+   */
+  static void awaitStableLeaders(TestCluster cluster, int partitions) {
+    int[] last = new int[partitions];
+    int[] stableRounds = {0};
+    java.util.Arrays.fill(last, -2);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90))
+        .pollInterval(java.time.Duration.ofMillis(300))
+        .until(() -> {
+          boolean same = cluster.allLeadersElected();
+          for (int p = 0; p < partitions; p++) {
+            int now = cluster.leaderIndex(p);
+            same &= now == last[p];
+            last[p] = now;
+          }
+          stableRounds[0] = same ? stableRounds[0] + 1 : 0;
+          return stableRounds[0] >= 5;
+        });
+  }
+
   /** A key with the given hash tag whose partition is led (or not led) by {@code node}. */
   static String tagLedBy(TestCluster cluster, int node, boolean led, String prefix) {
     for (int i = 0; i < 100_000; i++) {

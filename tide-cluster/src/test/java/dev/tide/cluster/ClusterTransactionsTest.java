@@ -46,7 +46,7 @@ class ClusterTransactionsTest {
   @BeforeAll
   static void start() throws Exception {
     cluster = new TestCluster(dir, 3, 8, 3, c -> { }).startAll();
-    await().atMost(Duration.ofSeconds(60)).until(cluster::allLeadersElected);
+    ClusterClients.awaitStableLeaders(cluster, 8);
   }
 
   @AfterAll

@@ -69,6 +69,7 @@ final class BlockedClients {
     final CommandSpec spec;
     final byte[][] argv;
     final Keyspace ks;
+    final BlockedClients owner;
     byte[][] keys;
     long deadlineMs;
     Consumer<Reply> timeoutReply;
@@ -82,11 +83,12 @@ final class BlockedClients {
     byte[] retryKey;
     ScheduledFuture<?> timer;
 
-    Waiter(ClientConnection conn, CommandSpec spec, byte[][] argv, Keyspace ks) {
+    Waiter(ClientConnection conn, CommandSpec spec, byte[][] argv, Keyspace ks, BlockedClients owner) {
       this.conn = conn;
       this.spec = spec;
       this.argv = argv;
       this.ks = ks;
+      this.owner = owner;
     }
   }
 
@@ -107,7 +109,7 @@ final class BlockedClients {
    * proposes it. The connection stays parked until it is answered.
    */
   void submit(ClientConnection conn, CommandSpec spec, byte[][] argv, Keyspace ks) {
-    Waiter w = new Waiter(conn, spec, argv, ks);
+    Waiter w = new Waiter(conn, spec, argv, ks, this);
     conn.markBlocked(w);
     byte[][] keys = blockKeys(spec, argv);
     ks.lock().lock();

@@ -173,7 +173,7 @@ public final class Partition {
 
   /** The connection closed: it leaves any queue of blocked clients here. Its event loop. */
   public void connectionClosed(ClientConnection conn) {
-    if (conn.blockedState() instanceof BlockedClients.Waiter w && w.ks != null) {
+    if (conn.blockedState() instanceof BlockedClients.Waiter w && w.owner == blocked) {
       blocked.connectionClosed(w);
     }
   }
