@@ -48,10 +48,17 @@ import java.util.function.LongSupplier;
  * connection is parked (it runs no further request) until its reply is written after commit and
  * apply, so pipelined requests keep their order.
  *
+ * <p>Besides single commands the batcher carries MULTI/EXEC transactions as one record
+ * ({@link #proposeTransaction}), runs of blocking commands ({@link #proposeBlocking}, waiting
+ * clients kept by {@link BlockedClients}), and the node's own records: flushes and active expiry
+ * ({@link #activeExpireTick}). Each queued {@link Proposal} says where its reply goes.
+ *
  * <p><b>Reads.</b> {@link #read} asks JRaft for a ReadIndex (the leader confirms with a majority
  * that it still leads, and waits until its state machine has applied up to the commit index it
  * saw), then runs the command against the local keyspace on the client's event loop: a
- * linearizable read without writing to the log.
+ * linearizable read without writing to the log. WATCH ({@link #watch}) and read-only
+ * transactions ({@link #readTransaction}) work the same way. {@link #readLocal} serves a READONLY
+ * client from this replica without a ReadIndex.
  */
 public final class Partition {
 
@@ -226,7 +233,15 @@ public final class Partition {
     }
     queue.add(p);
     if (flushScheduled.compareAndSet(false, true)) {
-      batcher.schedule(this::flush, BATCH_WINDOW_MICROS, TimeUnit.MICROSECONDS);
+      try {
+        batcher.schedule(this::flush, BATCH_WINDOW_MICROS, TimeUnit.MICROSECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // The node is closing: JRaft's shutdown answers what is already proposed; drop this one.
+        queue.remove(p);
+        queued.decrementAndGet();
+        flushScheduled.set(false);
+        return false;
+      }
     }
     return true;
   }

@@ -33,12 +33,15 @@ import java.util.List;
  * The replicated state machine of one partition: an engine {@link Database} (one keyspace) for
  * the partition's slots, changed only by committed log entries.
  *
- * <p>Each entry is a {@link Batch}. Every command of it runs through the engine's own command
+ * <p>Each entry is a {@link Batch} of records. Every command runs through the engine's own command
  * implementation with the batch's leader time as {@code nowMs}, so TTLs and expiry decide the
  * same way on every replica; SPOP, the one write that chooses at random, runs through
- * {@link DeterministicSpop} with the batch's seed. On the leader the entry carries the
- * {@link BatchClosure} of the clients that sent its commands, and each command's reply is
- * written for its client as it is applied; followers discard replies.
+ * {@link DeterministicSpop} with the batch's seed. A transaction record runs its commands
+ * together unless a watched key changed since it was watched, decided from the replicated
+ * {@link ModificationLog}; an expiry record removes the keys still expired at the entry's time.
+ * On the leader the entry carries the {@link BatchClosure} of the {@link Proposal}s it packs, and
+ * each record's reply is written for its client as it is applied; followers discard replies. On
+ * the leader, keys made ready for blocked clients are handed to the {@link ReadyListener}.
  *
  * <p>Threads: JRaft calls this class on the partition's single FSM thread. Reads (after a
  * ReadIndex) run on client event loops; both sides hold the keyspace lock while they touch it.
