@@ -14,6 +14,9 @@ import java.util.List;
 /** Helpers for cluster tests: raw commands on one node, which node leads a key, a replica's value. */
 final class ClusterClients {
 
+  /** Election timeout for tests of command semantics: leaders stay put on a busy machine. */
+  static final int STABLE_ELECTION_TIMEOUT_MS = 2_000;
+
   private ClusterClients() {
   }
 
@@ -34,9 +37,11 @@ final class ClusterClients {
     throw new IllegalStateException("no node running");
   }
 
-  /** Index of the node leading the key's partition (-1 while none). */
+  /** Index of the node leading the key's partition, waiting (bounded) while it has none. */
   static int leaderOf(TestCluster cluster, String key) {
-    return cluster.leaderIndex(partitionOf(cluster, key));
+    int p = partitionOf(cluster, key);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> cluster.leaderIndex(p) >= 0);
+    return cluster.leaderIndex(p);
   }
 
   static Jedis connect(TestCluster cluster, int node) {
@@ -130,11 +135,39 @@ final class ClusterClients {
         });
   }
 
+  /**
+   * Moves the leadership of partition p to node p mod n (JRaft's leadership transfer), so every
+   * node leads some partitions and follows others, then waits for leaders to settle. Without it
+   * the node started first tends to win every election.
+   */
+  static void spreadLeaders(TestCluster cluster, int partitions) {
+    awaitStableLeaders(cluster, partitions);
+    int n = cluster.nodes.length;
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90))
+        .pollInterval(java.time.Duration.ofMillis(500))
+        .until(() -> {
+          boolean done = true;
+          for (int p = 0; p < partitions; p++) {
+            int target = p % n;
+            int leader = cluster.leaderIndex(p);
+            if (leader != target) {
+              done = false;
+              if (leader >= 0) {
+                cluster.nodes[leader].partition(p).node()
+                    .transferLeadershipTo(ClusterNode.peer(cluster.members.get(target)));
+              }
+            }
+          }
+          return done;
+        });
+    awaitStableLeaders(cluster, partitions);
+  }
+
   /** A key with the given hash tag whose partition is led (or not led) by {@code node}. */
   static String tagLedBy(TestCluster cluster, int node, boolean led, String prefix) {
     for (int i = 0; i < 100_000; i++) {
       String tag = prefix + i;
-      int leader = leaderOf(cluster, tag);
+      int leader = cluster.leaderIndex(partitionOf(cluster, tag));
       if (leader >= 0 && (leader == node) == led) {
         return tag;
       }
