@@ -395,6 +395,24 @@ class ClusterTransactionsTest {
   }
 
   @Test
+  void aNewClientIsServedAtOnceByDataThatTheClientsAheadOfItCannotTake() throws Exception {
+    String key = "{ahead}k";
+    int leader = leaderOf(cluster, key);
+    try (Jedis a = connect(cluster, leader); Jedis b = connect(cluster, leader); Jedis w = connect(cluster, leader)) {
+      Future<Object> list = pool.submit(() -> text(cmd(a, "BLPOP", key, "0")));
+      await().atMost(Duration.ofSeconds(30)).until(() -> leaderPartition(key).blockedClients() == 1);
+      cmd(w, "ZADD", key, "1", "m"); // wakes the BLPOP, which cannot take a sorted set and waits on
+      // A later write through the log: once it is answered, the BLPOP's re-run (proposed while the
+      // ZADD was applied) has been applied too, and the BLPOP is waiting again at the queue's head.
+      cmd(w, "SET", "{ahead}barrier", "x");
+      assertThat(text(cmd(b, "BZPOPMIN", key, "0"))).isEqualTo(List.of(key, "m", "1"));
+      assertThat(list.isDone()).isFalse();
+      cmd(w, "RPUSH", key, "x");
+      assertThat(list.get(30, TimeUnit.SECONDS)).isEqualTo(List.of(key, "x"));
+    }
+  }
+
+  @Test
   void aBlockedClientThatDisconnectsLeavesTheQueueAndTakesNothing() {
     String key = "{gone}q";
     int leader = leaderOf(cluster, key);

@@ -127,6 +127,11 @@ final class BlockedClients {
         w.deadlineMs = deadline;
         w.timeoutReply = Reply::nullArray;
         register(w);
+        // The earlier waiters may wait for another type than the data the key holds now (a BLPOP
+        // on a key that became a sorted set): walk the queue so that whoever can pop, does.
+        for (byte[] key : keys) {
+          serveNext(ks, key, null);
+        }
         return;
       }
     } finally {
