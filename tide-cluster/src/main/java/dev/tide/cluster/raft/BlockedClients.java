@@ -43,9 +43,10 @@ import java.util.function.LongSupplier;
  * client in the queue, as Redis tries each client blocked on a key in turn.
  *
  * <p><b>Order.</b> Clients blocked on a key are served first come, first served, as in Redis. A new
- * blocking command for a key that already has waiters queues behind them without trying the key
- * first, so it cannot take data that arrived for an earlier client while that client's re-run is
- * on its way through the log. (A non-blocking pop in that window can still take it: Redis serves
+ * blocking command for a key that already has waiters queues behind them instead of trying the
+ * key itself, so it cannot take data that arrived for an earlier client while that client's re-run
+ * is on its way through the log; if the key holds data, the queue is walked at once (the earlier
+ * clients may wait for another type). (A non-blocking pop in that window can still take it: Redis serves
  * blocked clients before any other command, Tide within one commit.)
  *
  * <p><b>Time.</b> A waiter's deadline is the engine's, computed from the entry's leader time; the

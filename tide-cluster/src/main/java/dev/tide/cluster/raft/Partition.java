@@ -645,10 +645,4 @@ public final class Partition {
       service.join();
     }
   }
-
-  static ByteBuf errorReply(String text) {
-    ByteBuf b = Unpooled.buffer(text.length() + 3);
-    new RespReplyWriter(b, 2).error(text);
-    return b;
-  }
 }
