@@ -25,7 +25,8 @@ import java.util.List;
  * leads some partitions and follows others, which Redis's one-master-per-replica model cannot
  * express) owning the slots of the partitions it leads.
  *
- * <p>READONLY is accepted (clients send it) but reads still go to the leader in phase 1.
+ * <p>READONLY makes a connection's reads run on this node's replica of the key's partition,
+ * leader or follower, without a ReadIndex; READWRITE ends that.
  */
 final class ClusterCommands {
 
@@ -62,13 +63,23 @@ final class ClusterCommands {
                 .impl(ctx -> getKeysInSlot(ctx, node))));
     table.register(CommandSpec.builder("readonly", 1, "fast loading stale connection").group("cluster")
         .since("3.0.0").summary("Enables read-only queries for a connection to a Redis Cluster replica node.")
-        .acl("@fast", "@connection").impl(ctx -> ctx.reply().simple("OK")));
+        .acl("@fast", "@connection").impl(ctx -> readonly(ctx, true)));
     table.register(CommandSpec.builder("readwrite", 1, "fast loading stale connection").group("cluster")
         .since("3.0.0").summary("Enables read-write queries for a connection to a Reids Cluster replica node.")
-        .acl("@fast", "@connection").impl(ctx -> ctx.reply().simple("OK")));
+        .acl("@fast", "@connection").impl(ctx -> readonly(ctx, false)));
     table.register(CommandSpec.builder("asking", 1, "fast connection").group("cluster").since("3.0.0")
         .summary("Signals that a cluster client is following an -ASK redirect.")
         .acl("@fast", "@connection").impl(ctx -> ctx.reply().simple("OK")));
+  }
+
+  /**
+   * READONLY / READWRITE: a READONLY connection's reads are served by whichever replica of the
+   * key's partition this node holds, without a ReadIndex (possibly a little stale, as a Redis
+   * replica's); writes still go to the leader (MOVED).
+   */
+  private static void readonly(CommandContext ctx, boolean on) {
+    ((dev.tide.server.connection.ClientConnection) ctx.session()).setReadonlyMode(on);
+    ctx.reply().simple("OK");
   }
 
   /** The leader of a partition for topology replies: known leader, else the map's first choice. */

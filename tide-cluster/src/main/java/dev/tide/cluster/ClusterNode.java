@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A Tide node in cluster mode: the RESP server of single-node mode plus this node's replicas of
@@ -53,6 +54,14 @@ public final class ClusterNode implements AutoCloseable {
   private final EngineConfig engineConfig = new EngineConfig();
   private ScheduledExecutorService batcher;
   private RpcServer rpcServer;
+  private ClusterPubSub pubSub;
+  private volatile boolean closed;
+
+  /**
+   * Period of the active-expiry tick of the partitions this node leads: Redis's default {@code hz}
+   * of 10 runs its active expiry cycle every 100 ms.
+   */
+  public static final long ACTIVE_EXPIRE_PERIOD_MS = 100;
 
   public ClusterNode(TideServer server, ClusterConfig config) {
     this.server = server;
@@ -96,8 +105,22 @@ public final class ClusterNode implements AutoCloseable {
           template);
       partitions[p] = part;
     }
+    pubSub = new ClusterPubSub(this);
+    pubSub.start(rpcServer);
     ClusterCommands.register(server.table(), this);
-    server.executor().setRouter(new ClusterRouter(this));
+    server.executor().onConnectionClosed(conn -> {
+      if (!closed) {
+        for (Partition part : partitions) {
+          if (part != null) {
+            part.connectionClosed(conn);
+          }
+        }
+      }
+    });
+    server.executor().setRouter(new ClusterRouter(this, new ClusterTransactions(this, pubSub),
+        new ClusterKeyspace(this), pubSub));
+    batcher.scheduleWithFixedDelay(this::activeExpireTick, ACTIVE_EXPIRE_PERIOD_MS, ACTIVE_EXPIRE_PERIOD_MS,
+        TimeUnit.MILLISECONDS);
     server.onClose(this::close);
     log.info("cluster node {} ({}) started: {} of {} partitions here, map {}", config.nodeName, self.id(),
         map.partitionsOn(self).size(), map.partitionCount(), map);
@@ -143,6 +166,27 @@ public final class ClusterNode implements AutoCloseable {
     Path tmp = file.resolveSibling(IDENTITY_FILE + ".tmp");
     Files.writeString(tmp, identity, StandardCharsets.UTF_8);
     Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Active expiry of every partition this node leads; bounded work per partition (Partition#activeExpireTick). */
+  private void activeExpireTick() {
+    if (closed) {
+      return;
+    }
+    for (Partition part : partitions) {
+      if (part != null) {
+        try {
+          part.activeExpireTick();
+        } catch (RuntimeException e) {
+          log.error("partition {}: active expiry failed", part.id(), e);
+        }
+      }
+    }
+  }
+
+  /** Pub/sub messages this node could not send or deliver (full queues, unreachable peers). */
+  public long pubSubDropped() {
+    return pubSub == null ? 0 : pubSub.dropped();
   }
 
   static PeerId peer(Member m) {
@@ -204,6 +248,7 @@ public final class ClusterNode implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closed = true;
     server.executor().setRouter(null);
     for (Partition p : partitions) {
       if (p != null) {
@@ -218,6 +263,9 @@ public final class ClusterNode implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
       }
+    }
+    if (pubSub != null) {
+      pubSub.close();
     }
     if (rpcServer != null) {
       rpcServer.shutdown();
