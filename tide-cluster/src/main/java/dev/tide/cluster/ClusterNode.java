@@ -97,6 +97,7 @@ public final class ClusterNode implements AutoCloseable {
       partitions[p] = part;
     }
     ClusterCommands.register(server.table(), this);
+    dev.tide.cluster.status.StatusCommands.register(server.table(), this);
     server.executor().setRouter(new ClusterRouter(this));
     server.onClose(this::close);
     log.info("cluster node {} ({}) started: {} of {} partitions here, map {}", config.nodeName, self.id(),
