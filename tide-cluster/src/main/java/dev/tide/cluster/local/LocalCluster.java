@@ -84,21 +84,28 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /**
-   * A launch command running {@code mainClass} on {@code classPath} with this JVM's java binary
-   * and its JVM flags, minus heap sizes (replaced by {@code maxHeap}, e.g. "512m", when given),
-   * debugger/agent flags and system properties of the test harness.
+   * A launch command running {@code mainClass} on {@code classPath} with this JVM's java binary.
+   *
+   * @param inheritFlags pass on this JVM's own flags (collector, compact headers, native access
+   *                     ...: what the {@code ./tide} launcher chose), minus heap sizes when
+   *                     {@code maxHeap} is given, and minus agents, debuggers and system properties
+   * @param maxHeap      {@code -Xmx} of each node (e.g. "512m"), or null for the JVM's default
+   * @param moreFlags    further JVM flags, after the inherited ones (so they win)
    */
-  public static List<String> javaCommand(String classPath, String mainClass, String maxHeap, List<String> moreFlags) {
+  public static List<String> javaCommand(String classPath, String mainClass, boolean inheritFlags, String maxHeap,
+                                         List<String> moreFlags) {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      boolean heap = a.startsWith("-Xmx") || a.startsWith("-Xms") || a.startsWith("-XX:SoftMaxHeapSize")
-          || a.startsWith("-XX:MaxRAM");
-      boolean harness = a.startsWith("-agentlib") || a.startsWith("-javaagent") || a.startsWith("-D")
-          || a.startsWith("-Xdebug") || a.startsWith("-Xrunjdwp");
-      if (!(heap && maxHeap != null) && !harness) {
-        cmd.add(a);
+    if (inheritFlags) {
+      for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        boolean heap = a.startsWith("-Xmx") || a.startsWith("-Xms") || a.startsWith("-XX:SoftMaxHeapSize")
+            || a.startsWith("-XX:MaxRAM");
+        boolean harness = a.startsWith("-agentlib") || a.startsWith("-javaagent") || a.startsWith("-D")
+            || a.startsWith("-Xdebug") || a.startsWith("-Xrunjdwp");
+        if (!(heap && maxHeap != null) && !harness) {
+          cmd.add(a);
+        }
       }
     }
     if (maxHeap != null) {
@@ -150,9 +157,7 @@ public final class LocalCluster implements AutoCloseable {
             + " and create a new one.");
       }
     }
-    for (int i = 1; i <= layout.nodes(); i++) {
-      checkNotRunningElsewhere(i);
-    }
+    refuseIfRunningElsewhere();
     for (int i = 1; i <= layout.nodes(); i++) {
       if (!isRunning(i)) {
         checkPortsFree(i);
@@ -196,7 +201,17 @@ public final class LocalCluster implements AutoCloseable {
     Files.writeString(pidFile(i), Long.toString(p.pid()) + "\n", StandardCharsets.UTF_8);
   }
 
-  /** Refuses to start when node i of an earlier run on this root still runs (its pid file names a live tide process on this data directory). */
+  /**
+   * Refuses (IllegalStateException naming the PID) when a node of an earlier run on this root
+   * still runs: its pid file names a live process whose command line holds its data directory.
+   * Call before {@link #wipe} too.
+   */
+  public void refuseIfRunningElsewhere() throws IOException {
+    for (int i = 1; i <= layout.nodes(); i++) {
+      checkNotRunningElsewhere(i);
+    }
+  }
+
   private void checkNotRunningElsewhere(int i) throws IOException {
     if (processes[i] != null) {
       return;
