@@ -126,6 +126,27 @@ class NodeStartupErrorsTest {
   }
 
   @Test
+  void localClusterRefusesWhileANodeOfAnEarlierRunStillRunsNamingItsPid() throws Exception {
+    Path root = dir.resolve("c");
+    Layout layout = new Layout(1, 4, 1, "127.0.0.1", freePort(), 100, 0);
+    layout.save(root);
+    Path n1 = Files.createDirectories(root.resolve("n1"));
+    // Stands in for an orphaned node: a live process whose command line names n1's data directory
+    // (a bash builtin waiting on stdin, so killing the PID leaves no child behind).
+    Process orphan = new ProcessBuilder("bash", "-c", "read -t 60 line", "orphan", "--data-dir", n1.toString()).start();
+    try {
+      Files.writeString(n1.resolve("node.pid"), orphan.pid() + "\n");
+      LocalCluster c = new LocalCluster(List.of("/bin/false"), layout, root, List.of());
+      assertThatThrownBy(c::start).isInstanceOf(IllegalStateException.class)
+          .hasMessage("n1 of an earlier run is still running on " + n1 + " (pid " + orphan.pid() + "); stop it first: kill "
+              + orphan.pid());
+    } finally {
+      orphan.destroyForcibly();
+      orphan.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void localClusterRefusesAnotherLayoutOnTheSameRootAndWipeOnlyDeletesClusterRoots() throws Exception {
     Path root = dir.resolve("c");
     new Layout(3, 16, 3, "127.0.0.1", 7000, 10000, 0).save(root);

@@ -45,8 +45,9 @@ import java.util.stream.Stream;
  * until each partition has a leader that serves and every replica knows it, and fails early,
  * with the end of the node's log, when a node process exits meanwhile.
  *
- * <p>Not thread-safe: one owner drives it (a test, the {@code up} command); {@link #close} may
- * run from a shutdown hook.
+ * <p>One owner drives it (a test, the {@code up} command): no two threads start or signal nodes
+ * at once. {@link #close} may run from a shutdown hook while the owner polls {@link #isRunning}
+ * or {@link #pid}, which read each process slot once and so tolerate a concurrent close.
  */
 public final class LocalCluster implements AutoCloseable {
 
@@ -230,10 +231,23 @@ public final class LocalCluster implements AutoCloseable {
     if (h == null || !h.isAlive()) {
       return;
     }
-    String cmdLine = h.info().commandLine().orElse("");
-    if (cmdLine.contains(dataDir(i).toString())) {
+    if (commandLine(h).contains(" " + dataDir(i) + " ")) {
       throw new IllegalStateException(layout.name(i) + " of an earlier run is still running on " + dataDir(i)
           + " (pid " + pid + "); stop it first: kill " + pid);
+    }
+  }
+
+  /**
+   * A process's full command line, arguments separated by spaces and followed by one. From
+   * /proc on Linux: the JDK's {@code ProcessHandle.Info} cuts it at 4096 characters, before
+   * the node arguments that follow a long class path.
+   */
+  static String commandLine(ProcessHandle h) {
+    try {
+      byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(h.pid()), "cmdline"));
+      return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ');
+    } catch (IOException | RuntimeException e) {
+      return h.info().commandLine().orElse("") + " ";
     }
   }
 
@@ -301,7 +315,8 @@ public final class LocalCluster implements AutoCloseable {
    * Waits until every partition has a serving leader known to all its answering replicas and
    * every running node answers.
    *
-   * @param progress called after each poll with the status (null while no node answers yet)
+   * @param progress called after each poll that does not end the wait, with the status (null
+   *                 while no node answers yet)
    * @return the status that satisfied the wait
    * @throws NodeExitedException when a node process exits meanwhile (with its log's last lines)
    * @throws TimeoutException    when {@code timeout} passes first (with the last status seen)
@@ -325,7 +340,6 @@ public final class LocalCluster implements AutoCloseable {
       if (s != null) {
         last = s;
         if (s.upCount() >= running && s.allLed(layout.partitions())) {
-          progress.accept(s);
           return s;
         }
       }
@@ -380,13 +394,15 @@ public final class LocalCluster implements AutoCloseable {
 
   public boolean isRunning(int i) {
     checkIndex(i);
-    return processes[i] != null && processes[i].isAlive();
+    Process p = processes[i];
+    return p != null && p.isAlive();
   }
 
   /** PID of node i, or -1 when this object has not started it. */
   public long pid(int i) {
     checkIndex(i);
-    return processes[i] == null ? -1 : processes[i].pid();
+    Process p = processes[i];
+    return p == null ? -1 : p.pid();
   }
 
   /** {@code kill -9} node i and wait for it to be gone. */
