@@ -75,9 +75,10 @@ public final class UpCommand implements Callable<Integer> {
       description = "Java heap of each node, e.g. 512m, 2g (default: " + DEFAULT_NODE_HEAP + ").")
   String nodeHeap = DEFAULT_NODE_HEAP;
 
+  /** Generous: 3 JVMs starting on 2 cores shared with other builds (load average ~90) once took 114 s. */
   @Option(names = "--timeout", paramLabel = "SECONDS",
-      description = "Give up when not every partition has a leader after this long (default: 120).")
-  int timeoutSecs = 120;
+      description = "Give up when not every partition has a leader after this long (default: 300).")
+  int timeoutSecs = 300;
 
   @Override
   public Integer call() throws Exception {

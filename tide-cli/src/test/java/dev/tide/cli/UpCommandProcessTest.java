@@ -124,7 +124,7 @@ class UpCommandProcessTest {
     int base = ProcessClusterTest.freeBasePort();
     Running up = tide("up", "--data-dir", root.toString(), "--base-port", Integer.toString(base),
         "--metrics-base-port", "0", "--partitions", "4", "--node-heap", "256m");
-    String out = up.readUntil("stop:     Ctrl-C", Duration.ofSeconds(120));
+    String out = up.readUntil("stop:     Ctrl-C", Duration.ofSeconds(300));
     assertThat(out).contains("starting a new cluster in " + root + ": 3 nodes on 127.0.0.1:" + base + ".."
         + (base + 2) + ", 4 partitions × 3 replicas")
         .containsPattern("Tide is up \\([0-9.]+ s\\): 3/3 nodes up, 4/4 partitions led, 0 keys")
@@ -143,7 +143,7 @@ class UpCommandProcessTest {
 
     // SIGTERM runs the same shutdown hook as Ctrl-C. (Process.destroy would also close our end of its output.)
     up.process.toHandle().destroy();
-    String stopOut = up.readUntil("tide: stopped; data kept in " + root, Duration.ofSeconds(60));
+    String stopOut = up.readUntil("tide: stopped; data kept in " + root, Duration.ofSeconds(120));
     assertThat(stopOut).contains("tide: stopping 3 nodes");
     assertThat(up.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     for (long pid : pids) {
@@ -152,7 +152,7 @@ class UpCommandProcessTest {
     }
 
     Running again = tide("up", "--data-dir", root.toString()); // no options: the stored layout
-    String out2 = again.readUntil("stop:     Ctrl-C", Duration.ofSeconds(120));
+    String out2 = again.readUntil("stop:     Ctrl-C", Duration.ofSeconds(300));
     assertThat(out2).contains("restarting the cluster in " + root)
         .containsPattern("3/3 nodes up, 4/4 partitions led, 100 keys");
     try (JedisCluster jc = new JedisCluster(Set.of(new HostAndPort("127.0.0.1", layout.port(2))),
@@ -162,7 +162,7 @@ class UpCommandProcessTest {
       }
     }
     Running status = tide("status", "--data-dir", root.toString());
-    String table = status.readToEnd(Duration.ofSeconds(60));
+    String table = status.readToEnd(Duration.ofSeconds(120));
     assertThat(status.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(status.process.exitValue()).as(table).isZero();
     assertThat(table).contains("3/3 nodes up, 4/4 partitions led, 100 keys")
@@ -172,6 +172,6 @@ class UpCommandProcessTest {
       assertThat(c.call("TIDE.LOCALGET", "up:7")).isEqualTo("v7");
     }
     again.process.toHandle().destroy();
-    again.readUntil("tide: stopped", Duration.ofSeconds(60));
+    again.readUntil("tide: stopped", Duration.ofSeconds(120));
   }
 }
