@@ -139,7 +139,8 @@ public final class UpCommand implements Callable<Integer> {
       throw new CliException(e.getMessage().stripTrailing());
     }
     progress.end();
-    printReady(out, layout, root, ready, (System.nanoTime() - t0) / 1e9);
+    String dirOption = root.equals(Path.of(".tide").toAbsolutePath().normalize()) ? "" : " --data-dir " + root;
+    printReady(out, layout, root, dirOption, ready, (System.nanoTime() - t0) / 1e9);
     watch(cluster, layout, stopped, stopping);
     return 0;
   }
@@ -175,7 +176,8 @@ public final class UpCommand implements Callable<Integer> {
     }
   }
 
-  private static void printReady(PrintStream out, Layout layout, Path root, ClusterStatus s, double secs) {
+  private static void printReady(PrintStream out, Layout layout, Path root, String dirOption, ClusterStatus s,
+                                 double secs) {
     List<String> ports = new ArrayList<>();
     List<String> metrics = new ArrayList<>();
     for (int i = 1; i <= layout.nodes(); i++) {
@@ -192,8 +194,9 @@ public final class UpCommand implements Callable<Integer> {
     if (!metrics.isEmpty()) {
       out.println("  metrics:  " + String.join("  ", metrics));
     }
-    out.println("  status:   ./tide status [--watch]");
-    out.println("  data:     " + root + "   (./tide up again restarts this cluster; --fresh starts a new one)");
+    out.println("  status:   ./tide status [--watch]" + dirOption);
+    out.println("  data:     " + root + "   (./tide up" + dirOption + " again restarts this cluster; --fresh starts"
+        + " a new one)");
     out.println("  stop:     Ctrl-C");
     out.println();
   }

@@ -137,7 +137,9 @@ class UpCommandProcessTest {
     try (JedisCluster jc = new JedisCluster(Set.of(new HostAndPort("127.0.0.1", base)),
         DefaultJedisClientConfig.builder().socketTimeoutMillis(5_000).build(), 10, Duration.ofSeconds(20))) {
       for (int i = 0; i < 100; i++) {
-        assertThat(jc.set("up:" + i, "v" + i)).isEqualTo("OK");
+        String k = "up:" + i;
+        String v = "v" + i;
+        assertThat(Retry.whileUnavailable(() -> jc.set(k, v), Duration.ofSeconds(60))).isEqualTo("OK");
       }
     }
 
@@ -158,7 +160,8 @@ class UpCommandProcessTest {
     try (JedisCluster jc = new JedisCluster(Set.of(new HostAndPort("127.0.0.1", layout.port(2))),
         DefaultJedisClientConfig.builder().socketTimeoutMillis(5_000).build(), 10, Duration.ofSeconds(20))) {
       for (int i = 0; i < 100; i++) {
-        assertThat(jc.get("up:" + i)).isEqualTo("v" + i);
+        String k = "up:" + i;
+        assertThat(Retry.whileUnavailable(() -> jc.get(k), Duration.ofSeconds(60))).isEqualTo("v" + i);
       }
     }
     Running status = tide("status", "--data-dir", root.toString());

@@ -107,8 +107,12 @@ public record Layout(int nodes, int partitions, int replicas, String host, int b
   }
 
   public String describe() {
-    return nodes + " nodes on " + host + ":" + port(1) + (nodes > 1 ? ".." + port(nodes) : "") + ", " + partitions
-        + " partitions × " + replicas + " replicas";
+    return plural(nodes, "node") + " on " + host + ":" + port(1) + (nodes > 1 ? ".." + port(nodes) : "") + ", "
+        + plural(partitions, "partition") + " × " + plural(replicas, "replica");
+  }
+
+  private static String plural(int n, String word) {
+    return n + " " + word + (n == 1 ? "" : "s");
   }
 
   public void save(Path root) throws IOException {

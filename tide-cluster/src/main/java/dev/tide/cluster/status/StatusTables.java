@@ -104,8 +104,9 @@ public final class StatusTables {
     }
     StringBuilder leaders = new StringBuilder();
     leadsPerNode.forEach((name, n) -> leaders.append(leaders.isEmpty() ? "" : " ").append(name).append(':').append(n));
-    return String.format(Locale.ROOT, "%d/%d nodes up, %d/%d partitions led, %s keys; leaders per node: %s",
-        s.upCount(), s.nodes().size(), led, parts.size(), count(keys), leaders.isEmpty() ? "-" : leaders);
+    return String.format(Locale.ROOT, "%d/%d nodes up, %d/%d partitions led, %s %s; leaders per node: %s",
+        s.upCount(), s.nodes().size(), led, parts.size(), count(keys), keys == 1 ? "key" : "keys",
+        leaders.isEmpty() ? "-" : leaders);
   }
 
   static String table(List<String> headers, boolean[] numeric, List<List<String>> rows) {
