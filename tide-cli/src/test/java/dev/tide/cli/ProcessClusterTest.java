@@ -213,6 +213,36 @@ class ProcessClusterTest {
     checkEveryAcknowledgedWrite(acked);
   }
 
+  @Test
+  void aPausedNodeIsShownDownWhileTheOthersServeAndRejoinsWhenResumed() throws Exception {
+    int frozen = NODES;
+    cluster.pause(frozen); // SIGSTOP: alive but silent, as a node in a long GC pause or a frozen VM
+    try {
+      assertThat(cluster.isRunning(frozen)).isTrue();
+      await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+        ClusterStatus s = cluster.status();
+        ClusterStatus.NodeView n = s.nodes().get(frozen - 1);
+        assertThat(n.up()).isFalse();
+        assertThat(n.error()).startsWith("no answer within");
+        assertThat(s.allLed(PARTITIONS)).isTrue();
+      });
+      try (JedisCluster jc = client()) {
+        for (int i = 0; i < 50; i++) {
+          String key = "paused:" + i;
+          assertThat(Retry.whileUnavailable(() -> jc.set(key, "p"), READ_RETRY)).isEqualTo("OK");
+        }
+      }
+    } finally {
+      cluster.resume(frozen);
+    }
+    await().atMost(Duration.ofSeconds(120)).until(() -> caughtUp(cluster.status()));
+    try (RespClient c = RespClient.connect("127.0.0.1", cluster.layout().port(frozen), 5_000)) {
+      for (int i = 0; i < 50; i++) {
+        assertThat(c.call("TIDE.LOCALGET", "paused:" + i)).isEqualTo("p");
+      }
+    }
+  }
+
   private int indexOf(String name) {
     for (int i = 1; i <= NODES; i++) {
       if (cluster.layout().name(i).equals(name)) {
