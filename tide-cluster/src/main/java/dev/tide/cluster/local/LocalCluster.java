@@ -418,11 +418,19 @@ public final class LocalCluster implements AutoCloseable {
     processes[i] = null;
   }
 
-  /** SIGTERM to node i (it closes its Raft groups), SIGKILL if it has not exited after {@link #STOP_GRACE}. */
+  /**
+   * SIGTERM to node i (it closes its Raft groups), SIGKILL if it has not exited after
+   * {@link #STOP_GRACE}. A paused node is resumed first so that it can act on the SIGTERM.
+   */
   public void stop(int i) throws InterruptedException {
     Process p = process(i);
     if (p == null) {
       return;
+    }
+    try {
+      signal(i, "CONT");
+    } catch (IOException | RuntimeException ignored) {
+      // best effort: SIGKILL after the grace period still ends it
     }
     p.destroy();
     if (!p.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
