@@ -9,6 +9,9 @@ import dev.tide.cluster.ClusterNode;
 import dev.tide.cluster.map.Member;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -78,16 +81,29 @@ public final class ServerCommand implements Callable<Integer> {
       description = "Cluster mode: Raft election timeout (default: 300).")
   Integer electionTimeoutMs;
 
+  @Option(names = "--stop-with-parent", hidden = true,
+      description = "Stop when the process that started this one exits (nodes started by ./tide up and tests).")
+  boolean stopWithParent;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig config = buildConfig();
     ClusterConfig clusterConfig = nodeId == null ? null : buildClusterConfig(config);
+    checkPortFree(config.bind, config.port, "--port");
+    if (config.metricsPort != 0) {
+      checkPortFree(config.bind, config.metricsPort, "--metrics-port");
+    }
+    if (clusterConfig != null) {
+      checkPortFree(clusterConfig.host, clusterConfig.busPort, "--bus-port");
+      checkDataDir(clusterConfig.dataDir);
+    }
     TideServer server = new TideServer(config);
     try {
       server.start();
     } catch (Exception e) {
       server.close();
-      throw new CliException("cannot listen on " + config.bind + ":" + config.port + ": " + e.getMessage());
+      throw new CliException("cannot listen on " + config.bind + ":" + config.port + ": " + e.getMessage()
+          + (isBindError(e) ? " (is another process using the port? stop it or choose another --port)" : ""));
     }
     if (clusterConfig != null) {
       try {
@@ -107,8 +123,74 @@ public final class ServerCommand implements Callable<Integer> {
       server.close();
       stopped.countDown();
     }, "tide-shutdown"));
+    if (stopWithParent) {
+      // A node of ./tide up or a test must not outlive its launcher when that dies without
+      // stopping it (kill -9, a test timeout): exiting runs the shutdown hook above.
+      ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+        System.err.println("tide: the launching process (pid " + parent.pid() + ") exited; stopping");
+        System.exit(0);
+      }));
+    }
     stopped.await();
     return 0;
+  }
+
+  /** Refuses a port another process listens on, naming the option to change. */
+  static void checkPortFree(String host, int port, String option) {
+    if (port == 0) {
+      return;
+    }
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true); // as the server binds: a port in TIME_WAIT is free
+      s.bind(new InetSocketAddress(host, port));
+    } catch (IOException e) {
+      throw new CliException("port " + port + " on " + host + " (" + option + ") is already in use by another process;"
+          + " stop that process or choose another " + option);
+    }
+  }
+
+  /** Cluster mode: the data directory must be a directory this process can create and write. */
+  static void checkDataDir(Path dir) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new CliException("--data-dir " + dir + " is a file, not a directory; give a directory (it is created"
+          + " if missing)");
+    }
+    Path abs = dir.toAbsolutePath();
+    for (Path a = abs.getParent(); a != null; a = a.getParent()) {
+      if (Files.exists(a)) {
+        if (!Files.isDirectory(a)) {
+          throw new CliException("--data-dir " + dir + " cannot be created: " + a + " is a file, not a directory");
+        }
+        break;
+      }
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new CliException("--data-dir " + dir + " cannot be created (" + reason(e) + "); give a directory you can"
+          + " write");
+    }
+    Path probe = dir.resolve(".write-test");
+    try {
+      Files.writeString(probe, "tide");
+      Files.delete(probe);
+    } catch (IOException e) {
+      throw new CliException("--data-dir " + dir + " is not writable (" + reason(e) + "); give a directory you can"
+          + " write");
+    }
+  }
+
+  private static String reason(IOException e) {
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+
+  private static boolean isBindError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   ClusterConfig buildClusterConfig(ServerConfig server) {

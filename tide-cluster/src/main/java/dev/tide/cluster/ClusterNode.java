@@ -108,6 +108,7 @@ public final class ClusterNode implements AutoCloseable {
     pubSub = new ClusterPubSub(this);
     pubSub.start(rpcServer);
     ClusterCommands.register(server.table(), this);
+    dev.tide.cluster.status.StatusCommands.register(server.table(), this);
     server.executor().onConnectionClosed(conn -> {
       if (!closed) {
         for (Partition part : partitions) {
