@@ -2,6 +2,7 @@ package dev.tide.cluster.raft;
 
 import com.alipay.sofa.jraft.Closure;
 import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.error.RaftError;
 import dev.tide.engine.command.Session;
 import dev.tide.protocol.Reply;
 import dev.tide.protocol.RespReplyWriter;
@@ -10,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * The clients waiting on one proposed batch, in the batch's order. Applying the entry writes
@@ -38,9 +40,11 @@ final class BatchClosure implements Closure {
   static final String NOT_COMMITTED = "TRYAGAIN The write was not committed (partition leadership changed); retry";
 
   private final List<Pending> pending;
+  private final BiConsumer<ClientConnection, byte[][]> notAppended;
 
-  BatchClosure(List<Pending> pending) {
+  BatchClosure(List<Pending> pending, BiConsumer<ClientConnection, byte[][]> notAppended) {
     this.pending = pending;
+    this.notAppended = notAppended;
   }
 
   int size() {
@@ -62,6 +66,18 @@ final class BatchClosure implements Closure {
 
   @Override
   public void run(Status status) {
+    // EBUSY: JRaft refused the entry while transferring leadership (or the partition found it no
+    // longer leads before proposing): nothing was appended, so the writes may go to the new leader.
+    if (!status.isOk() && status.getRaftError() == RaftError.EBUSY && notAppended != null) {
+      for (Pending p : pending) {
+        if (p.out != null) {
+          p.out.release();
+          p.out = null;
+        }
+        notAppended.accept(p.conn, p.argv);
+      }
+      return;
+    }
     for (Pending p : pending) {
       if (status.isOk() && p.out != null) {
         deliver(p.conn, p.out);

@@ -33,6 +33,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -79,6 +80,8 @@ public final class Partition {
   private final ThreadLocal<CommandContext> readContexts = ThreadLocal.withInitial(CommandContext::new);
   private RaftGroupService service;
   private volatile Node node;
+  /** Where writes go that were handed back unapplied (see {@link #onNotAppended}); null: TRYAGAIN. */
+  private volatile BiConsumer<ClientConnection, byte[][]> notAppended;
   private long lastProposedMs;
 
   public Partition(int id, CommandTable table, EngineConfig engineConfig, ScheduledExecutorService batcher,
@@ -110,6 +113,16 @@ public final class Partition {
 
   public int id() {
     return id;
+  }
+
+  /**
+   * Sets where writes go that this replica hands back without appending them to its log: leadership
+   * was being transferred (JRaft refuses the entry with EBUSY) or it stopped leading before the
+   * batch was proposed. Such writes were certainly not applied, so the router sends them to the new
+   * leader instead of failing them. The client's connection is still parked when it is called.
+   */
+  public void onNotAppended(BiConsumer<ClientConnection, byte[][]> handler) {
+    this.notAppended = handler;
   }
 
   public PartitionFsm fsm() {
@@ -175,11 +188,11 @@ public final class Partition {
   }
 
   private void submit(List<BatchClosure.Pending> taken) {
-    BatchClosure closure = new BatchClosure(taken);
+    BatchClosure closure = new BatchClosure(taken, notAppended);
     long term = fsm.leaderTerm();
     Node n = node;
     if (term < 0 || n == null) {
-      closure.run(new Status(com.alipay.sofa.jraft.error.RaftError.EPERM, NOT_LEADER));
+      closure.run(new Status(com.alipay.sofa.jraft.error.RaftError.EBUSY, NOT_LEADER)); // never appended
       return;
     }
     // Time never goes back within a partition, even across leaders with different clocks.
