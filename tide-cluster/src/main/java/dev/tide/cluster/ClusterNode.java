@@ -57,6 +57,12 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class ClusterNode implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
+  /**
+   * Election timeout of the controller group. It is off the data path (clients never wait for it;
+   * nodes keep serving their cached map), so a slower failover (~1-2 s) costs nothing, while the
+   * partitions' 300 ms would make it re-elect whenever a busy machine delays a heartbeat.
+   */
+  static final int CONTROLLER_ELECTION_TIMEOUT_MS = 1000;
 
   private final TideServer server;
   private final ClusterConfig config;
@@ -148,7 +154,9 @@ public final class ClusterNode implements AutoCloseable {
       for (Member m : first.controllerMembers()) {
         voters.add(peer(m));
       }
-      sync.startController(rpcServer, peer(self), voters, config.dataDir.resolve("controller"), template, bootstrap);
+      NodeOptions ctl = template.copy();
+      ctl.setElectionTimeoutMs(Math.max(config.electionTimeoutMs, CONTROLLER_ELECTION_TIMEOUT_MS));
+      sync.startController(rpcServer, peer(self), voters, config.dataDir.resolve("controller"), ctl, bootstrap);
     }
     ClusterCommands.register(server.table(), this);
     server.executor().setRouter(router);

@@ -1,14 +1,11 @@
 package dev.tide.cluster.controller;
 
-import java.io.Serial;
-import java.io.Serializable;
-
 /**
  * The controller's messages on the node bus (JRaft's shared bolt RPC server on the bus port).
- * Bolt routes a request to the processor whose interest is the request's class name and
- * serializes these plain objects with its default serializer (Hessian 2); the map itself and
- * commands travel as {@link ClusterState#encode}/{@link MapCommand#encode} bytes, so their format
- * stays Tide's own, versioned one.
+ * Bolt routes a request to the processor whose interest is the request's class name; the
+ * messages are encoded by {@link BusSerializer} (Tide's own versioned format, not Java or Hessian
+ * serialization), and the map and commands inside them as {@link ClusterState#encode} and
+ * {@link MapCommand#encode} bytes.
  *
  * <ul>
  *   <li>{@link MapRequest} → {@link Reply}: "my map has epoch E; send yours if newer". Every node
@@ -26,16 +23,12 @@ public final class BusMessages {
   private BusMessages() {
   }
 
-  public static final class MapRequest implements Serializable {
-    @Serial
-    private static final long serialVersionUID = 1L;
+  public static final class MapRequest {
     public long knownEpoch;
     public String fromId;
   }
 
-  public static final class JoinRequest implements Serializable {
-    @Serial
-    private static final long serialVersionUID = 1L;
+  public static final class JoinRequest {
     /** Cluster id recorded in the joiner's data directory, or empty when it has none. */
     public String clusterId;
     public String name;
@@ -45,25 +38,19 @@ public final class BusMessages {
     public String zone;
   }
 
-  public static final class ProposeRequest implements Serializable {
-    @Serial
-    private static final long serialVersionUID = 1L;
+  public static final class ProposeRequest {
     public String clusterId;
     public byte[] command;
   }
 
-  public static final class MapNotice implements Serializable {
-    @Serial
-    private static final long serialVersionUID = 1L;
+  public static final class MapNotice {
     public String clusterId;
     public long epoch;
     /** Bus address (host:port) of the controller leader that sent it. */
     public String leader;
   }
 
-  public static final class Reply implements Serializable {
-    @Serial
-    private static final long serialVersionUID = 1L;
+  public static final class Reply {
     /** Done; {@link #state} holds the map when the request asks for one and it is newer. */
     public static final int OK = 0;
     /** Not the controller leader: try {@link #leader} if set, else one of {@link #controllers}. */

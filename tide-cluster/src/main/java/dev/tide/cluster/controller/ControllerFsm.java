@@ -117,17 +117,24 @@ public final class ControllerFsm extends StateMachineAdapter {
 
   private ClusterState.Result applyOne(MapCommand command) {
     ClusterState current = state;
+    boolean leading = leaderTerm >= 0; // log decisions once, on the leader; followers at debug
     if (current == null) {
       if (command instanceof MapCommand.Init init) {
-        log.info("controller: recorded the cluster map {}", init.state());
+        if (leading) {
+          log.info("controller: recorded the cluster map {}", init.state());
+        }
         return new ClusterState.Result(init.state(), null, true);
       }
       return new ClusterState.Result(null, NO_MAP_YET, false);
     }
     ClusterState.Result r = current.apply(command);
     if (r.changed()) {
-      log.info("controller: epoch {} after {}", r.state().epoch(), command);
-    } else if (!r.ok()) {
+      if (leading) {
+        log.info("controller: epoch {} after {}", r.state().epoch(), command);
+      } else {
+        log.debug("controller: epoch {} after {}", r.state().epoch(), command);
+      }
+    } else if (!r.ok() && leading) {
       log.info("controller: refused {}: {}", command, r.error());
     }
     return r;

@@ -101,6 +101,7 @@ public final class MapSync implements AutoCloseable {
     this.busThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(BUS_QUEUE_LIMIT),
         daemon("tide-bus-" + tag));
     this.noticeThread = Executors.newSingleThreadExecutor(daemon("tide-notice-" + tag));
+    BusSerializer.register();
     RpcOptions options = new RpcOptions();
     options.setRpcConnectTimeoutMs(RPC_TIMEOUT_MS / 2);
     this.client = RpcFactoryHelper.rpcFactory().createRpcClient();
