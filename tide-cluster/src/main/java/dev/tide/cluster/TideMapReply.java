@@ -59,16 +59,19 @@ final class TideMapReply {
     for (String id : s.controllers()) {
       r.bulk(id);
     }
+    int[] hosted = new int[s.members().size()];
+    int[] preferred = new int[s.members().size()];
+    for (int p = 0; p < map.partitionCount(); p++) {
+      int[] replicas = map.replicaIndexes(p);
+      preferred[replicas[0]]++;
+      for (int m : replicas) {
+        hosted[m]++;
+      }
+    }
     r.bulk("members");
     r.array(s.members().size());
-    for (MemberInfo m : s.members()) {
-      int hosted = map.partitionsOn(m.member()).size();
-      int preferred = 0;
-      for (int p = 0; p < map.partitionCount(); p++) {
-        if (map.preferredLeader(p).id().equals(m.id())) {
-          preferred++;
-        }
-      }
+    for (int i = 0; i < s.members().size(); i++) {
+      MemberInfo m = s.members().get(i);
       r.map(10);
       r.bulk("id");
       r.bulk(m.id());
@@ -87,9 +90,9 @@ final class TideMapReply {
       r.bulk("controller");
       r.integer(s.isController(m.id()) ? 1 : 0);
       r.bulk("replicas");
-      r.integer(hosted);
+      r.integer(hosted[i]);
       r.bulk("preferred");
-      r.integer(preferred);
+      r.integer(preferred[i]);
     }
     r.bulk("partitions");
     r.array(map.partitionCount());

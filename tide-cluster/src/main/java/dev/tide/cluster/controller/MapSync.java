@@ -359,8 +359,8 @@ public final class MapSync implements AutoCloseable {
   }
 
   /**
-   * Map thread: when the controller's record of this node differs from what it is (name, zone;
-   * joining although it now serves), proposes the correction. A refusal (the name belongs to
+   * Map thread: when the controller's record of this node differs from what it is (name, zone if
+   * one was given; joining although it now serves), proposes the correction. A refusal (the name belongs to
    * another member) is logged once per epoch, not retried until the map changes.
    */
   private void register() {
@@ -373,7 +373,8 @@ public final class MapSync implements AutoCloseable {
       return;
     }
     String name = me.name().equals(settings.name()) ? null : settings.name();
-    String zone = me.zone().equals(settings.zone()) ? null : settings.zone();
+    // a zone given at start replaces the recorded one; a start without --zone keeps it
+    String zone = settings.zone().isEmpty() || me.zone().equals(settings.zone()) ? null : settings.zone();
     MemberState next = me.state() == MemberState.JOINING ? MemberState.ACTIVE : null;
     if (name == null && zone == null && next == null) {
       return;
