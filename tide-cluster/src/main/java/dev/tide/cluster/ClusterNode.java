@@ -74,6 +74,7 @@ public final class ClusterNode implements AutoCloseable {
   private MapSync sync;
   private NodeOptions template;
   private final ClusterRouter router = new ClusterRouter(this);
+  private volatile boolean closing;
 
   public ClusterNode(TideServer server, ClusterConfig config) {
     this.server = server;
@@ -244,29 +245,32 @@ public final class ClusterNode implements AutoCloseable {
    */
   private void reconcile(ClusterState previous, ClusterState current) {
     ClusterMap map = current.map();
-    Partition[] now = partitions;
-    Partition[] next = java.util.Arrays.copyOf(now, Math.max(now.length, map.partitionCount()));
-    boolean changed = next.length != now.length;
-    for (int p = 0; p < next.length; p++) {
+    int count = Math.max(partitions.length, map.partitionCount());
+    if (count != partitions.length) {
+      partitions = java.util.Arrays.copyOf(partitions, count);
+    }
+    for (int p = 0; p < count && !closing; p++) {
       boolean placed = p < map.partitionCount() && map.isReplica(p, self);
-      if (placed && next[p] == null) {
+      Partition running = partitions[p];
+      if (placed && running == null) {
         try {
-          next[p] = startPartition(p, map);
-          changed = true;
+          publish(p, startPartition(p, map));
         } catch (IOException | RuntimeException e) {
           log.error("partition {}: cannot start its group on this node", p, e);
         }
-      } else if (!placed && next[p] != null) {
+      } else if (!placed && running != null) {
         log.info("partition {}: no longer placed on this node (epoch {}); stopping its group", p, current.epoch());
-        Partition gone = next[p];
-        next[p] = null;
-        changed = true;
-        gone.shutdown();
+        publish(p, null);
+        running.shutdown();
       }
     }
-    if (changed) {
-      partitions = next;
-    }
+  }
+
+  /** Replaces one slot of the partition array with a new array (readers never see it change under them). */
+  private void publish(int p, Partition part) {
+    Partition[] next = partitions.clone();
+    next[p] = part;
+    partitions = next;
   }
 
   private Partition startPartition(int p, ClusterMap map) throws IOException {
@@ -375,6 +379,7 @@ public final class ClusterNode implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closing = true;
     server.executor().setRouter(null);
     if (sync != null) {
       sync.close(); // stops the map thread first, so no group starts while the others stop

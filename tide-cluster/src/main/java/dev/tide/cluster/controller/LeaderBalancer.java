@@ -29,7 +29,10 @@ import java.util.function.Supplier;
  * next index is past the leader's last log index). JRaft blocks the partition's writes during a
  * transfer until the target takes over or an election timeout passes, so the catch-up check keeps
  * a lagging replica from stalling writes, and at most {@link #MAX_TRANSFERS_PER_ROUND} transfers
- * start per node per round so a restart does not move every leader at once.
+ * start per node per round so a restart does not move every leader at once. Leadership gained in
+ * an election is left alone for {@link #STABLE_ROUNDS} round, and a partition whose transfer did
+ * not take backs off (up to {@link #MAX_BACKOFF_ROUNDS} rounds), so a flaky preferred node does
+ * not make its partitions change leader every round.
  */
 public final class LeaderBalancer {
 
@@ -46,12 +49,30 @@ public final class LeaderBalancer {
    * 16 partitions on 3 nodes a restarted node's ~5 preferred partitions move back in two rounds.
    */
   public static final int MAX_TRANSFERS_PER_ROUND = 4;
+  /**
+   * Rounds a node must have led a partition before it hands leadership on: right after an
+   * election (often caused by a busy or restarting node) leadership is left alone for one round
+   * instead of being moved again at once.
+   */
+  static final int STABLE_ROUNDS = 1;
+  /**
+   * Longest back-off, in rounds, after transfers of a partition that did not take (the preferred
+   * replica kept failing to take over): 1, 2, 4, 8 rounds, so a flaky node costs at most one
+   * paused write batch every ~24 s per partition rather than one per round.
+   */
+  static final int MAX_BACKOFF_ROUNDS = 8;
 
   private static final Field REPLICATOR_GROUP = replicatorGroupField();
 
   private final Member self;
   private final Supplier<ClusterState> state;
   private final IntFunction<Partition> partitions;
+  /** Per partition: the round since which this node has led it continuously, or -1. */
+  private long[] leadingSince = new long[0];
+  /** Per partition: the first round another transfer may start, and the current back-off. */
+  private long[] notBefore = new long[0];
+  private int[] backoff = new int[0];
+  private long rounds;
 
   public LeaderBalancer(Member self, Supplier<ClusterState> state, IntFunction<Partition> partitions) {
     this.self = self;
@@ -59,20 +80,34 @@ public final class LeaderBalancer {
     this.partitions = partitions;
   }
 
-  /** One pass over the partitions this node leads; returns the transfers started. */
+  /** One pass over the partitions this node leads; returns the transfers started. Map thread. */
   public int round() {
     ClusterState s = state.get();
     if (s == null) {
       return 0;
     }
+    long round = ++rounds;
+    int count = s.map().partitionCount();
+    if (leadingSince.length != count) {
+      leadingSince = java.util.Arrays.copyOf(leadingSince, count);
+      notBefore = java.util.Arrays.copyOf(notBefore, count);
+      backoff = java.util.Arrays.copyOf(backoff, count);
+      java.util.Arrays.fill(leadingSince, -1);
+    }
     int started = 0;
-    for (int p = 0; p < s.map().partitionCount() && started < MAX_TRANSFERS_PER_ROUND; p++) {
+    for (int p = 0; p < count; p++) {
       Partition part = partitions.apply(p);
       if (part == null || !part.isLeader()) {
+        leadingSince[p] = -1;
+        backoff[p] = 0; // someone else leads now: a later return starts afresh
         continue;
       }
+      if (leadingSince[p] < 0) {
+        leadingSince[p] = round;
+      }
       Member preferred = s.map().preferredLeader(p);
-      if (preferred.id().equals(self.id())) {
+      if (preferred.id().equals(self.id()) || started >= MAX_TRANSFERS_PER_ROUND
+          || round - leadingSince[p] < STABLE_ROUNDS || round < notBefore[p]) {
         continue;
       }
       MemberInfo info = s.info(preferred.id());
@@ -86,6 +121,8 @@ public final class LeaderBalancer {
         continue;
       }
       Status st = node.transferLeadershipTo(peer);
+      backoff[p] = backoff[p] == 0 ? 1 : Math.min(MAX_BACKOFF_ROUNDS, backoff[p] * 2);
+      notBefore[p] = round + backoff[p];
       if (st.isOk()) {
         started++;
         log.info("partition {}: handing leadership to its preferred replica {}", p, info.describe());
