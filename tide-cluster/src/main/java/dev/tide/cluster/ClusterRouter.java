@@ -128,10 +128,12 @@ final class ClusterRouter implements CommandExecutor.CommandRouter {
   /**
    * A write the partition handed back without appending it to its log (leadership was being
    * transferred, or this node stopped leading before the batch was proposed): it was not applied,
-   * so it is routed again, to the new leader. The connection is still parked. Any thread.
+   * so it is routed again, to the new leader, after {@link #LEADER_RETRY_MS} (which also bounds
+   * the rate should JRaft keep refusing: its "too many tasks" EBUSY cannot occur while the batcher
+   * caps queued writes far below JRaft's apply queue). The connection is still parked. Any thread.
    */
   void reroute(ClientConnection conn, byte[][] argv) {
-    conn.channel().eventLoop().execute(() -> {
+    conn.channel().eventLoop().schedule(() -> {
       CommandSpec spec = node.server().table().lookup(argv[0]);
       if (spec != null && spec.hasSubcommands() && argv.length >= 2) {
         spec = spec.subcommand(argv[1]);
@@ -144,6 +146,6 @@ final class ClusterRouter implements CommandExecutor.CommandRouter {
         return;
       }
       resume(conn, spec, argv, Slots.slot(argv[keys[0]]), 0);
-    });
+    }, LEADER_RETRY_MS, TimeUnit.MILLISECONDS);
   }
 }
