@@ -126,8 +126,8 @@ final class ClusterRouter implements CommandExecutor.CommandRouter {
   }
 
   /**
-   * A write the partition handed back without appending it to its log (leadership was being
-   * transferred, or this node stopped leading before the batch was proposed): it was not applied,
+   * A command the partition handed back unexecuted (a write it did not append because leadership
+   * was being transferred or had just been lost; a read whose ReadIndex failed): it had no effect,
    * so it is routed again, to the new leader, after {@link #LEADER_RETRY_MS} (which also bounds
    * the rate should JRaft keep refusing: its "too many tasks" EBUSY cannot occur while the batcher
    * caps queued writes far below JRaft's apply queue). The connection is still parked. Any thread.
@@ -140,7 +140,7 @@ final class ClusterRouter implements CommandExecutor.CommandRouter {
       }
       int[] keys = spec == null ? new int[0] : spec.keyIndexes(argv);
       if (keys.length == 0) {
-        conn.writer().error(NO_LEADER); // cannot happen for a proposed write; be safe
+        conn.writer().error(NO_LEADER); // cannot happen for a routed command; be safe
         conn.flush();
         conn.unblocked();
         return;

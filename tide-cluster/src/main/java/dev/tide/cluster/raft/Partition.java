@@ -80,7 +80,7 @@ public final class Partition {
   private final ThreadLocal<CommandContext> readContexts = ThreadLocal.withInitial(CommandContext::new);
   private RaftGroupService service;
   private volatile Node node;
-  /** Where writes go that were handed back unapplied (see {@link #onNotAppended}); null: TRYAGAIN. */
+  /** Where commands go that were handed back unexecuted (see {@link #onNotAppended}); null: TRYAGAIN. */
   private volatile BiConsumer<ClientConnection, byte[][]> notAppended;
   private long lastProposedMs;
 
@@ -116,10 +116,11 @@ public final class Partition {
   }
 
   /**
-   * Sets where writes go that this replica hands back without appending them to its log: leadership
-   * was being transferred (JRaft refuses the entry with EBUSY) or it stopped leading before the
-   * batch was proposed. Such writes were certainly not applied, so the router sends them to the new
-   * leader instead of failing them. The client's connection is still parked when it is called.
+   * Sets where commands go that this replica hands back unexecuted: writes it did not append to
+   * its log (leadership was being transferred, so JRaft refused the entry with EBUSY, or it stopped
+   * leading before the batch was proposed) and reads whose ReadIndex failed (it no longer leads).
+   * Such commands certainly had no effect, so the router sends them to the current leader instead
+   * of failing them. The client's connection is still parked when it is called.
    */
   public void onNotAppended(BiConsumer<ClientConnection, byte[][]> handler) {
     this.notAppended = handler;
@@ -220,8 +221,12 @@ public final class Partition {
           if (conn.closing() || !conn.channel().isActive()) {
             return;
           }
+          BiConsumer<ClientConnection, byte[][]> retry = notAppended;
           if (status.isOk()) {
             runRead(conn, spec, argv);
+          } else if (retry != null) {
+            retry.accept(conn, argv); // a read changes nothing: send it where the leader is now
+            return;
           } else {
             conn.writer().error(NOT_LEADER);
           }
