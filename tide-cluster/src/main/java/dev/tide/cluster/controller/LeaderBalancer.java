@@ -30,8 +30,9 @@ import java.util.function.Supplier;
  * transfer until the target takes over or an election timeout passes, so the catch-up check keeps
  * a lagging replica from stalling writes, and at most {@link #MAX_TRANSFERS_PER_ROUND} transfers
  * start per node per round so a restart does not move every leader at once. Leadership gained in
- * an election is left alone for {@link #STABLE_ROUNDS} round, and a partition whose transfer did
- * not take backs off (up to {@link #MAX_BACKOFF_ROUNDS} rounds), so a flaky preferred node does
+ * an election is left alone for {@link #STABLE_ROUNDS} round, a transfer waits (up to
+ * {@link #MAX_BUSY_ROUNDS} rounds) for a moment when no write is in flight, and a partition whose
+ * transfer did not take backs off (up to {@link #MAX_BACKOFF_ROUNDS} rounds), so a flaky preferred node does
  * not make its partitions change leader every round.
  */
 public final class LeaderBalancer {
@@ -61,6 +62,14 @@ public final class LeaderBalancer {
    * paused write batch every ~24 s per partition rather than one per round.
    */
   static final int MAX_BACKOFF_ROUNDS = 8;
+  /**
+   * Rounds a transfer waits for a moment with no write in flight (every appended entry applied).
+   * JRaft fails the closures of entries not yet applied when the old leader steps down, so a
+   * client whose write was in flight would get TRYAGAIN although the write commits; waiting for a
+   * quiet moment avoids that, and after this many busy rounds the transfer goes ahead anyway so a
+   * steadily written partition still gets its preferred leader back.
+   */
+  static final int MAX_BUSY_ROUNDS = 3;
 
   private static final Field REPLICATOR_GROUP = replicatorGroupField();
 
@@ -72,6 +81,7 @@ public final class LeaderBalancer {
   /** Per partition: the first round another transfer may start, and the current back-off. */
   private long[] notBefore = new long[0];
   private int[] backoff = new int[0];
+  private int[] busyRounds = new int[0];
   private long rounds;
 
   public LeaderBalancer(Member self, Supplier<ClusterState> state, IntFunction<Partition> partitions) {
@@ -92,6 +102,7 @@ public final class LeaderBalancer {
       leadingSince = java.util.Arrays.copyOf(leadingSince, count);
       notBefore = java.util.Arrays.copyOf(notBefore, count);
       backoff = java.util.Arrays.copyOf(backoff, count);
+      busyRounds = java.util.Arrays.copyOf(busyRounds, count);
       java.util.Arrays.fill(leadingSince, -1);
     }
     int started = 0;
@@ -100,6 +111,7 @@ public final class LeaderBalancer {
       if (part == null || !part.isLeader()) {
         leadingSince[p] = -1;
         backoff[p] = 0; // someone else leads now: a later return starts afresh
+        busyRounds[p] = 0;
         continue;
       }
       if (leadingSince[p] < 0) {
@@ -120,6 +132,11 @@ public final class LeaderBalancer {
           || !caughtUp(node, peer)) {
         continue;
       }
+      if (node.getLastAppliedLogIndex() < node.getLastLogIndex() && busyRounds[p] < MAX_BUSY_ROUNDS) {
+        busyRounds[p]++; // writes in flight: try again next round
+        continue;
+      }
+      busyRounds[p] = 0;
       Status st = node.transferLeadershipTo(peer);
       backoff[p] = backoff[p] == 0 ? 1 : Math.min(MAX_BACKOFF_ROUNDS, backoff[p] * 2);
       notBefore[p] = round + backoff[p];
