@@ -57,7 +57,8 @@ public final class ServerCommand implements Callable<Integer> {
   Integer shards;
 
   @Option(names = "--node-id", paramLabel = "NAME",
-      description = "Cluster mode: this node's name (with --data-dir, --bus-port, --bootstrap).")
+      description = "Cluster mode: this node's name (with --data-dir, --bus-port, and --bootstrap or --join; "
+          + "a node restarts from its --data-dir with neither).")
   String nodeId;
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Cluster mode: Raft logs and snapshots go here.")
@@ -70,6 +71,15 @@ public final class ServerCommand implements Callable<Integer> {
       description = "Cluster mode: every member of the cluster being formed, this node included, in the same "
           + "order on every node (HOST:PORT@BUS, or HOST:BUS meaning PORT = BUS - 10000).")
   List<String> bootstrap;
+
+  @Option(names = "--join", paramLabel = "HOST:BUS,...", split = ",",
+      description = "Cluster mode: join a running cluster through any of its members, given by their bus ports "
+          + "(HOST:BUS, or HOST:PORT@BUS). Not with --bootstrap; not needed to restart a node that joined before.")
+  List<String> join;
+
+  @Option(names = "--zone", paramLabel = "ZONE",
+      description = "Cluster mode: failure-zone label of this node, recorded in the cluster map.")
+  String zone;
 
   @Option(names = "--partitions", paramLabel = "N", description = "Cluster mode: partitions (default: 16).")
   Integer partitions;
@@ -102,8 +112,8 @@ public final class ServerCommand implements Callable<Integer> {
       server.start();
     } catch (Exception e) {
       server.close();
-      throw new CliException("cannot listen on " + config.bind + ":" + config.port + ": " + e.getMessage()
-          + (isBindError(e) ? " (is another process using the port? stop it or choose another --port)" : ""));
+      throw new CliException("cannot listen on " + config.bind + ":" + config.port + " (--port): " + e.getMessage()
+          + "; is another Tide or Redis using it? Choose another --port or stop that process");
     }
     if (clusterConfig != null) {
       try {
@@ -184,18 +194,14 @@ public final class ServerCommand implements Callable<Integer> {
     return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
-  private static boolean isBindError(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.net.BindException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   ClusterConfig buildClusterConfig(ServerConfig server) {
-    if (dataDir == null || busPort == null || bootstrap == null || bootstrap.isEmpty()) {
-      throw new CliException("cluster mode (--node-id) also needs --data-dir, --bus-port and --bootstrap");
+    if (dataDir == null || busPort == null) {
+      throw new CliException("cluster mode (--node-id) also needs --data-dir and --bus-port, and --bootstrap to form "
+          + "a cluster or --join to join one");
+    }
+    if (bootstrap != null && !bootstrap.isEmpty() && join != null && !join.isEmpty()) {
+      throw new CliException("--bootstrap and --join cannot be used together: --bootstrap forms a new cluster from "
+          + "the listed members, --join adds this node to a running cluster; give only one");
     }
     if (server.port == 0) {
       throw new CliException("cluster mode needs a fixed --port (other members redirect clients to it)");
@@ -207,8 +213,16 @@ public final class ServerCommand implements Callable<Integer> {
     c.port = server.port;
     c.busPort = busPort;
     try {
-      for (String entry : bootstrap) {
-        c.bootstrap.add(Member.parse(entry));
+      if (bootstrap != null) {
+        for (String entry : bootstrap) {
+          c.bootstrap.add(Member.parse(entry));
+        }
+      }
+      if (join != null) {
+        c.join = join;
+      }
+      if (zone != null) {
+        c.zone = zone;
       }
       if (partitions != null) {
         c.partitions = partitions;

@@ -1,5 +1,7 @@
 package dev.tide.cluster;
 
+import dev.tide.cluster.controller.MemberInfo;
+import dev.tide.cluster.controller.MemberState;
 import dev.tide.cluster.map.ClusterMap;
 import dev.tide.cluster.map.Member;
 import dev.tide.cluster.raft.Partition;
@@ -27,6 +29,9 @@ import java.util.List;
  *
  * <p>READONLY makes a connection's reads run on this node's replica of the key's partition,
  * leader or follower, without a ReadIndex; READWRITE ends that.
+ *
+ * <p>CLUSTER TIDE-MAP is Tide's own: the controller's map with member names and states and the
+ * epoch ({@link TideMapReply}), for tools ({@code tide status}, the autoscaler).
  */
 final class ClusterCommands {
 
@@ -60,7 +65,10 @@ final class ClusterCommands {
                 .impl(ctx -> countKeysInSlot(ctx, node)),
             CommandSpec.builder("getkeysinslot", 4, flags).group("cluster").since("3.0.0")
                 .summary("Returns the key names in a hash slot.").acl(acl)
-                .impl(ctx -> getKeysInSlot(ctx, node))));
+                .impl(ctx -> getKeysInSlot(ctx, node)),
+            CommandSpec.builder("tide-map", 2, flags).group("cluster").since("7.0.0")
+                .summary("Returns Tide's cluster map: epoch, members with their state, controller, partitions.")
+                .acl(acl).impl(ctx -> TideMapReply.write(ctx.reply(), node))));
     table.register(CommandSpec.builder("readonly", 1, "fast loading stale connection").group("cluster")
         .since("3.0.0").summary("Enables read-only queries for a connection to a Redis Cluster replica node.")
         .acl("@fast", "@connection").impl(ctx -> readonly(ctx, true)));
@@ -171,6 +179,10 @@ final class ClusterCommands {
     ClusterMap map = node.map();
     StringBuilder sb = new StringBuilder();
     for (Member m : map.members()) {
+      MemberInfo info = node.state().info(m.id());
+      if (info != null && info.state() == MemberState.LEFT) {
+        continue;
+      }
       sb.append(m.id()).append(' ').append(m.host()).append(':').append(m.port()).append('@').append(m.busPort())
           .append(' ').append(m.id().equals(node.self().id()) ? "myself,master" : "master")
           .append(" - 0 0 ").append(map.epoch()).append(" connected");
@@ -212,7 +224,7 @@ final class ClusterCommands {
         + "cluster_slots_ok:" + slotsOk + "\r\n"
         + "cluster_slots_pfail:0\r\n"
         + "cluster_slots_fail:" + (Slots.COUNT - slotsOk) + "\r\n"
-        + "cluster_known_nodes:" + map.members().size() + "\r\n"
+        + "cluster_known_nodes:" + node.state().liveMembers().size() + "\r\n"
         + "cluster_size:" + leaders + "\r\n"
         + "cluster_current_epoch:" + map.epoch() + "\r\n"
         + "cluster_my_epoch:" + map.epoch() + "\r\n"

@@ -1,5 +1,8 @@
 package dev.tide.cluster;
 
+import dev.tide.cluster.controller.LeaderBalancer;
+import dev.tide.cluster.controller.MapSync;
+import dev.tide.cluster.controller.MemberInfo;
 import dev.tide.cluster.map.ClusterMap;
 import dev.tide.cluster.map.Member;
 
@@ -27,6 +30,22 @@ public final class ClusterConfig {
   public static final int DEFAULT_HEARTBEAT_FACTOR = 3;
   /** Seconds between snapshots of each partition (log compaction). */
   public static final int DEFAULT_SNAPSHOT_INTERVAL_SECS = 600;
+  /**
+   * How long {@code --join} keeps trying before the node gives up and exits: long enough for a
+   * controller election or a member restart (seconds), short enough that a typo in an address
+   * ends with a message instead of a hang.
+   */
+  public static final long DEFAULT_JOIN_TIMEOUT_MS = 30_000;
+
+  /** How this node enters the cluster. */
+  public enum Mode {
+    /** {@code --bootstrap}: form a new cluster with the listed members (or restart one of them). */
+    BOOTSTRAP,
+    /** {@code --join}: ask a running cluster to add this node (or rejoin it after a restart). */
+    JOIN,
+    /** Neither: restart from the identity and map stored in the data directory. */
+    RESTART
+  }
 
   public String nodeName;
   public Path dataDir;
@@ -41,10 +60,47 @@ public final class ClusterConfig {
   public int snapshotIntervalSecs = DEFAULT_SNAPSHOT_INTERVAL_SECS;
   /** fsync the Raft log before an entry counts as stored (the safe default; see docs/cluster.md). */
   public boolean syncLog = true;
+  /** {@code --join}: bus addresses (HOST:BUS, or HOST:PORT@BUS) of members of a running cluster. */
+  public List<String> join = new ArrayList<>();
+  /** {@code --zone}: failure-zone label recorded by the controller (placement uses it in issue 5); "" = none. */
+  public String zone = "";
+  public long joinTimeoutMs = DEFAULT_JOIN_TIMEOUT_MS;
+  public long mapPollIntervalMs = MapSync.DEFAULT_POLL_INTERVAL_MS;
+  /** Period of the leader balancer ({@link LeaderBalancer}); 0 turns it off. */
+  public long balanceIntervalMs = LeaderBalancer.DEFAULT_INTERVAL_MS;
 
   public ClusterConfig conclude() {
     if (nodeName == null || nodeName.isBlank()) {
       throw new IllegalArgumentException("--node-id is required in cluster mode");
+    }
+    String badName = MemberInfo.checkName("--node-id", nodeName);
+    if (badName != null) {
+      throw new IllegalArgumentException(badName);
+    }
+    if (zone == null) {
+      zone = "";
+    }
+    if (!zone.isEmpty() && MemberInfo.checkName("--zone", zone) != null) {
+      throw new IllegalArgumentException(MemberInfo.checkName("--zone", zone));
+    }
+    if (!bootstrap.isEmpty() && !join.isEmpty()) {
+      throw new IllegalArgumentException("--bootstrap and --join cannot be used together: --bootstrap forms a new "
+          + "cluster from the listed members, --join adds this node to a running cluster; give only one");
+    }
+    for (String j : join) {
+      if (MapSync.parseEndpoint(j) == null) {
+        throw new IllegalArgumentException("bad --join address '" + j + "': expected HOST:BUS (the bus port of a "
+            + "running member) or HOST:PORT@BUS");
+      }
+    }
+    if (joinTimeoutMs < 1) {
+      throw new IllegalArgumentException("join timeout must be positive, got " + joinTimeoutMs + " ms");
+    }
+    if (mapPollIntervalMs < 10) {
+      throw new IllegalArgumentException("map poll interval must be at least 10 ms, got " + mapPollIntervalMs);
+    }
+    if (balanceIntervalMs < 0) {
+      throw new IllegalArgumentException("balance interval must be 0 (off) or positive, got " + balanceIntervalMs);
     }
     if (dataDir == null) {
       throw new IllegalArgumentException("--data-dir is required in cluster mode");
@@ -52,8 +108,8 @@ public final class ClusterConfig {
     if (busPort < 1 || busPort > 65535) {
       throw new IllegalArgumentException("--bus-port must be in 1..65535, got " + busPort);
     }
-    if (bootstrap.isEmpty()) {
-      throw new IllegalArgumentException("--bootstrap must list the cluster's members (HOST:PORT@BUS or HOST:BUS)");
+    if (bootstrap.isEmpty() && (port < 1 || port > 65535)) {
+      throw new IllegalArgumentException("--port must be in 1..65535 in cluster mode, got " + port);
     }
     if (electionTimeoutMs < 50) {
       throw new IllegalArgumentException("election timeout must be at least 50 ms, got " + electionTimeoutMs);
@@ -69,8 +125,18 @@ public final class ClusterConfig {
     return this;
   }
 
-  /** This node's entry in the bootstrap list (matched by bus address and client port), or null. */
+  public Mode mode() {
+    return !bootstrap.isEmpty() ? Mode.BOOTSTRAP : !join.isEmpty() ? Mode.JOIN : Mode.RESTART;
+  }
+
+  /**
+   * This node as a member: its entry in the bootstrap list (matched by bus address and client
+   * port; null when missing), or, when joining or restarting, the member at its own addresses.
+   */
   public Member self() {
+    if (bootstrap.isEmpty()) {
+      return Member.of(host, port, busPort);
+    }
     for (Member m : bootstrap) {
       if (m.busPort() == busPort && m.host().equals(host) && m.port() == port) {
         return m;

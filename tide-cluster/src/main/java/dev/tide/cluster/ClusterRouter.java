@@ -8,6 +8,8 @@ import dev.tide.engine.slots.Slots;
 import dev.tide.server.connection.ClientConnection;
 import dev.tide.server.dispatch.CommandExecutor;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * Where a command runs in cluster mode (installed into the {@link CommandExecutor}).
  *
@@ -33,6 +35,14 @@ final class ClusterRouter implements CommandExecutor.CommandRouter {
   static final String NO_LEADER = "TRYAGAIN No leader for this slot yet; retry";
   /** {@link #slotOf} of a command whose keys span slots. */
   static final int CROSS = -2;
+  /**
+   * Longest a command waits for its partition to have a usable leader: a leadership transfer
+   * takes a few ms and a failover ~0.4-1.7 s here (docs/cluster.md); a second covers the first
+   * and most of the second while staying well below clients' socket timeouts.
+   */
+  static final long LEADER_WAIT_MS = 1000;
+  /** How often a waiting command re-checks for a leader. */
+  static final long LEADER_RETRY_MS = 10;
 
   private final ClusterNode node;
   private final ClusterTransactions transactions;
@@ -121,16 +131,37 @@ final class ClusterRouter implements CommandExecutor.CommandRouter {
     if (slot < 0) {
       return false;
     }
+    routeSlot(conn, spec, argv, slot, 0);
+    return true;
+  }
+
+  /**
+   * Sends a keyed command to its partition: proposes or reads when this node leads it, MOVED to
+   * the leader it knows otherwise. While the partition has no usable leader (an election, a
+   * leadership transfer, a leader that has not applied its first entry) the client waits,
+   * re-checked every {@link #LEADER_RETRY_MS}, for at most {@link #LEADER_WAIT_MS}, then gets
+   * TRYAGAIN: a transfer or election here settles well within that, and most cluster clients do
+   * not retry TRYAGAIN. Event loop of conn.
+   */
+  private void routeSlot(ClientConnection conn, CommandSpec spec, byte[][] argv, int slot, long waitedMs) {
+    String name = spec.name();
     int p = node.map().partitionOf(slot);
     Partition part = node.partition(p);
     boolean write = spec.has(CommandFlag.WRITE);
     if (!write && conn.readonlyMode() && part != null && !name.equals("watch")) {
       part.readLocal(conn, spec, argv); // READONLY: this replica's state, possibly a little stale
-      return true;
+      return;
     }
     if (part == null || !part.isLeader()) {
-      conn.writer().error(transactions.redirect(slot, p));
-      return true;
+      String redirect = transactions.redirect(slot, p);
+      if (redirect.equals(NO_LEADER) && waitedMs < LEADER_WAIT_MS) {
+        conn.markBlocked(spec);
+        conn.channel().eventLoop().schedule(() -> resume(conn, spec, argv, slot, waitedMs + LEADER_RETRY_MS),
+            LEADER_RETRY_MS, TimeUnit.MILLISECONDS);
+        return;
+      }
+      conn.writer().error(redirect);
+      return;
     }
     if (name.equals("watch")) {
       transactions.watch(conn, part, argv);
@@ -141,6 +172,46 @@ final class ClusterRouter implements CommandExecutor.CommandRouter {
     } else {
       part.read(conn, spec, argv);
     }
-    return true;
+  }
+
+  /**
+   * Event loop of conn: routes a parked command again. The connection stays parked under a fresh
+   * token; if routing parked it again (a proposal, a ReadIndex, another wait) that path resumes
+   * it later, otherwise the reply written here is flushed and the client resumes now.
+   */
+  private void resume(ClientConnection conn, CommandSpec spec, byte[][] argv, int slot, long waitedMs) {
+    if (conn.closing() || !conn.channel().isActive()) {
+      return;
+    }
+    Object token = new Object();
+    conn.markBlocked(token);
+    routeSlot(conn, spec, argv, slot, waitedMs);
+    if (conn.isBlocked() && conn.blockedState() == token) {
+      conn.flush();
+      conn.unblocked();
+    }
+  }
+
+  /**
+   * A command the partition handed back unexecuted (a write it did not append because leadership
+   * was being transferred or had just been lost; a read whose ReadIndex failed): it had no effect,
+   * so it is routed again, to the new leader, after {@link #LEADER_RETRY_MS} (which also bounds
+   * the rate should JRaft keep refusing). The connection is still parked. Any thread.
+   */
+  void reroute(ClientConnection conn, byte[][] argv) {
+    conn.channel().eventLoop().schedule(() -> {
+      CommandSpec spec = resolve(node.server().table(), argv);
+      int slot = spec == null ? -1 : slotOf(spec, argv);
+      if (slot < 0) {
+        if (conn.closing() || !conn.channel().isActive()) {
+          return;
+        }
+        conn.writer().error(NO_LEADER); // cannot happen for a routed command; be safe
+        conn.flush();
+        conn.unblocked();
+        return;
+      }
+      resume(conn, spec, argv, slot, 0);
+    }, LEADER_RETRY_MS, TimeUnit.MILLISECONDS);
   }
 }

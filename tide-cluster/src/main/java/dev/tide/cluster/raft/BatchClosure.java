@@ -2,12 +2,14 @@ package dev.tide.cluster.raft;
 
 import com.alipay.sofa.jraft.Closure;
 import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.error.RaftError;
 import dev.tide.protocol.RespReplyWriter;
 import dev.tide.server.connection.ClientConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * The proposals packed into one entry, in the entry's order. Applying the entry lets each
@@ -21,9 +23,12 @@ final class BatchClosure implements Closure {
   static final String NOT_COMMITTED = "TRYAGAIN The write was not committed (partition leadership changed); retry";
 
   private final List<Proposal> proposals;
+  /** Where client commands go that were never appended (see {@link Partition#onNotAppended}); null: TRYAGAIN. */
+  private final BiConsumer<ClientConnection, byte[][]> notAppended;
 
-  BatchClosure(List<Proposal> proposals) {
+  BatchClosure(List<Proposal> proposals, BiConsumer<ClientConnection, byte[][]> notAppended) {
     this.proposals = proposals;
+    this.notAppended = notAppended;
   }
 
   int size() {
@@ -36,8 +41,14 @@ final class BatchClosure implements Closure {
 
   @Override
   public void run(Status status) {
+    // EBUSY: JRaft refused the entry while transferring leadership (or the partition found it no
+    // longer leads before proposing): nothing was appended, so client commands may go to the new
+    // leader; other proposals hear the error.
+    boolean notAppendedAtAll = !status.isOk() && status.getRaftError() == RaftError.EBUSY && notAppended != null;
     for (Proposal p : proposals) {
-      p.completed(status);
+      if (!(notAppendedAtAll && p.reroute(notAppended))) {
+        p.completed(status);
+      }
     }
   }
 

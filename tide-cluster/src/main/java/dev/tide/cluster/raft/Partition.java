@@ -35,6 +35,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -88,6 +89,8 @@ public final class Partition {
   private final ThreadLocal<CommandContext> readContexts = ThreadLocal.withInitial(CommandContext::new);
   private RaftGroupService service;
   private volatile Node node;
+  /** Where commands go that were handed back unexecuted (see {@link #onNotAppended}); null: TRYAGAIN. */
+  private volatile BiConsumer<ClientConnection, byte[][]> notAppended;
   private long lastProposedMs;
   private final BlockedClients blocked;
   private final AtomicBoolean expiryInFlight = new AtomicBoolean();
@@ -133,6 +136,17 @@ public final class Partition {
 
   public int id() {
     return id;
+  }
+
+  /**
+   * Sets where commands go that this replica hands back unexecuted: writes it did not append to
+   * its log (leadership was being transferred, so JRaft refused the entry with EBUSY, or it stopped
+   * leading before the batch was proposed) and reads whose ReadIndex failed (it no longer leads).
+   * Such commands certainly had no effect, so the router sends them to the current leader instead
+   * of failing them. The client's connection is still parked when it is called.
+   */
+  public void onNotAppended(BiConsumer<ClientConnection, byte[][]> handler) {
+    this.notAppended = handler;
   }
 
   public PartitionFsm fsm() {
@@ -269,11 +283,11 @@ public final class Partition {
   }
 
   private void submit(List<Proposal> taken) {
-    BatchClosure closure = new BatchClosure(taken);
+    BatchClosure closure = new BatchClosure(taken, notAppended);
     long term = fsm.leaderTerm();
     Node n = node;
     if (term < 0 || n == null) {
-      closure.run(new Status(com.alipay.sofa.jraft.error.RaftError.EPERM, NOT_LEADER));
+      closure.run(new Status(com.alipay.sofa.jraft.error.RaftError.EBUSY, NOT_LEADER)); // never appended
       return;
     }
     // Time never goes back within a partition, even across leaders with different clocks.
@@ -291,12 +305,24 @@ public final class Partition {
   /** A client's write: its reply goes to its connection after commit and apply. */
   static final class ClientCommand extends Proposal {
     final ClientConnection conn;
+    private final byte[][] argv;
     private ByteBuf out;
     private RespReplyWriter writer;
 
     ClientCommand(ClientConnection conn, byte[][] argv) {
       super(new Batch.Command(argv));
       this.conn = conn;
+      this.argv = argv;
+    }
+
+    @Override
+    boolean reroute(BiConsumer<ClientConnection, byte[][]> reroute) {
+      if (out != null) {
+        out.release();
+        out = null;
+      }
+      reroute.accept(conn, argv);
+      return true;
     }
 
     @Override
@@ -427,15 +453,41 @@ public final class Partition {
 
   // ---- reads -----------------------------------------------------------------------------------
 
-  /** Runs a read after a ReadIndex confirms this replica is up to date. Event loop of conn. */
+  /**
+   * Runs a read after a ReadIndex confirms this replica is up to date. When it cannot (this
+   * replica no longer leads), the read, which changed nothing, goes back to the router to run
+   * where the leader is now ({@link #onNotAppended}), or gets TRYAGAIN. Event loop of conn.
+   */
   public void read(ClientConnection conn, CommandSpec spec, byte[][] argv) {
-    afterReadIndex(conn, ok -> {
-      if (ok) {
-        runRead(conn, spec, argv);
-      } else {
-        conn.writer().error(NOT_LEADER);
+    Node n = node;
+    conn.markBlocked(this);
+    if (n == null) {
+      conn.channel().eventLoop().execute(() -> finishPlainRead(conn, spec, argv, false));
+      return;
+    }
+    n.readIndex(null, new ReadIndexClosure() {
+      @Override
+      public void run(Status status, long index, byte[] reqCtx) {
+        conn.channel().eventLoop().execute(() -> finishPlainRead(conn, spec, argv, status.isOk()));
       }
     });
+  }
+
+  private void finishPlainRead(ClientConnection conn, CommandSpec spec, byte[][] argv, boolean ok) {
+    if (conn.closing() || !conn.channel().isActive()) {
+      return;
+    }
+    BiConsumer<ClientConnection, byte[][]> retry = notAppended;
+    if (ok) {
+      runRead(conn, spec, argv);
+    } else if (retry != null) {
+      retry.accept(conn, argv); // still parked; the router resumes it
+      return;
+    } else {
+      conn.writer().error(NOT_LEADER);
+    }
+    conn.flush();
+    conn.unblocked();
   }
 
   /**

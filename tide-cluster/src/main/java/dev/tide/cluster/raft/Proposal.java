@@ -41,6 +41,15 @@ abstract class Proposal {
   void aborted() {
   }
 
+  /**
+   * The record was never appended to the log (JRaft refused it: EBUSY), so it had no effect:
+   * a client's plain command may be handed to {@code reroute} to run where the leader is now.
+   * Returns true when it was (then {@link #completed} is not called), false to hear the error.
+   */
+  boolean reroute(java.util.function.BiConsumer<dev.tide.server.connection.ClientConnection, byte[][]> reroute) {
+    return false;
+  }
+
   /** The entry holding the record was applied (OK), or will not be by this leader. */
   abstract void completed(Status status);
 }
