@@ -3,12 +3,13 @@ package dev.tide.cluster;
 import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.option.NodeOptions;
 import com.alipay.sofa.jraft.option.RaftOptions;
-import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
 import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.util.Endpoint;
 import dev.tide.cluster.map.ClusterMap;
 import dev.tide.cluster.map.Member;
 import dev.tide.cluster.raft.Partition;
+import dev.tide.cluster.raft.log.Durability;
+import dev.tide.cluster.raft.storage.NodeStorage;
 import dev.tide.engine.keyspace.EngineConfig;
 import dev.tide.server.TideServer;
 import org.slf4j.Logger;
@@ -29,8 +30,10 @@ import java.util.concurrent.ScheduledExecutorService;
  *
  * <p><b>Multi-raft.</b> All groups of the node share one RPC server on the bus port (JRaft
  * routes messages by group id) and JRaft's shared timer pools (election, vote, step-down,
- * snapshot), so the cost of a group is its state, its log store and its FSM thread, not a set of
- * timer threads. One batcher thread serves every partition's write batching.
+ * snapshot), and one log ({@link NodeStorage}: a shared, checksummed segment log with group
+ * commit), so the cost of a group is its state, its index in that log and JRaft's few threads per
+ * group, not a log store and a set of timer threads. One batcher thread serves every partition's
+ * write batching.
  *
  * <p><b>Map.</b> Phase 1 computes the {@link ClusterMap} from the bootstrap list
  * ({@link ClusterMap#initial}); the controller group replaces that next. The data directory
@@ -53,6 +56,7 @@ public final class ClusterNode implements AutoCloseable {
   private final EngineConfig engineConfig = new EngineConfig();
   private ScheduledExecutorService batcher;
   private RpcServer rpcServer;
+  private NodeStorage storage;
 
   public ClusterNode(TideServer server, ClusterConfig config) {
     this.server = server;
@@ -75,7 +79,8 @@ public final class ClusterNode implements AutoCloseable {
   public ClusterNode start() throws IOException {
     Files.createDirectories(config.dataDir);
     checkIdentity();
-    rpcServer = RaftRpcServerFactory.createRaftRpcServer(new Endpoint(self.host(), self.busPort()));
+    storage = NodeStorage.open(storageOptions());
+    rpcServer = storage.createRpcServer(new Endpoint(self.host(), self.busPort()));
     if (!rpcServer.init(null)) {
       throw new IOException("cannot listen on bus port " + self.busPort() + " (in use?)");
     }
@@ -92,9 +97,11 @@ public final class ClusterNode implements AutoCloseable {
         peers.add(peer(m));
       }
       Partition part = new Partition(p, server.table(), engineConfig, batcher, server::now);
-      part.start(rpcServer, selfPeer, peers, config.dataDir.resolve("partitions").resolve(Partition.groupId(p)),
-          template);
+      Path dir = config.dataDir.resolve("partitions").resolve(Partition.groupId(p));
+      storage.prepareGroup(Partition.groupId(p), dir);
+      part.start(rpcServer, selfPeer, peers, dir, template);
       partitions[p] = part;
+      storage.watchCatchUp(Partition.groupId(p), part.node());
     }
     ClusterCommands.register(server.table(), this);
     server.executor().setRouter(new ClusterRouter(this));
@@ -104,8 +111,26 @@ public final class ClusterNode implements AutoCloseable {
     return this;
   }
 
+  private NodeStorage.Options storageOptions() {
+    NodeStorage.Options o = new NodeStorage.Options(config.dataDir);
+    o.durability = config.durability;
+    o.segmentBytes = config.logSegmentBytes;
+    o.voteWhileRecovering = config.voteWhileRecovering;
+    o.nowMs = server.now();
+    o.snapshotRequest = group -> {
+      for (Partition part : partitions) {
+        if (part != null && Partition.groupId(part.id()).equals(group) && part.node() != null) {
+          part.node().snapshot(null);
+        }
+      }
+    };
+    return o;
+  }
+
   private NodeOptions nodeOptions() {
     NodeOptions o = new NodeOptions();
+    // Every group's Raft log goes to the node's one log (dev.tide.cluster.raft.log.NodeLog).
+    o.setServiceFactory(storage.serviceFactory());
     o.setElectionTimeoutMs(config.electionTimeoutMs);
     o.setSnapshotIntervalSecs(config.snapshotIntervalSecs);
     o.setSharedElectionTimer(true);
@@ -114,7 +139,10 @@ public final class ClusterNode implements AutoCloseable {
     o.setSharedSnapshotTimer(true);
     o.setSharedTimerPool(true);
     RaftOptions raft = new RaftOptions();
-    raft.setSync(config.syncLog);
+    raft.setSync(config.durability == Durability.FSYNC);
+    // Term and vote are fsynced in both modes: a vote forgotten after a machine crash could elect
+    // two leaders in one term. They change only at elections, so this costs nothing in steady state.
+    raft.setSyncMeta(true);
     raft.setElectionHeartbeatFactor(config.heartbeatFactor);
     o.setRaftOptions(raft);
     return o;
@@ -226,5 +254,13 @@ public final class ClusterNode implements AutoCloseable {
     if (batcher != null) {
       batcher.shutdownNow();
     }
+    if (storage != null) {
+      storage.close(); // after every group stopped: they write to it until then
+    }
+  }
+
+  /** This node's storage (node log, recovery state). */
+  public NodeStorage storage() {
+    return storage;
   }
 }

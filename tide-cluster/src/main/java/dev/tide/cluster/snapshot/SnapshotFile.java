@@ -206,7 +206,7 @@ public final class SnapshotFile {
    * @throws IOException naming the file and the damage when it is not a whole, valid snapshot
    */
   public static Loaded read(Path file, Database db, CommandTable table) throws IOException {
-    verifyChecksum(file);
+    verify(file);
     try (InputStream raw = Files.newInputStream(file)) {
       DataInputStream in = new DataInputStream(new BufferedInputStream(raw, IO_BUFFER_BYTES));
       byte[] magic = in.readNBytes(MAGIC.length);
@@ -249,7 +249,8 @@ public final class SnapshotFile {
     }
   }
 
-  private static void verifyChecksum(Path file) throws IOException {
+  /** Checks the file's length and its CRC32C over the whole file without loading it. */
+  public static void verify(Path file) throws IOException {
     long size = Files.size(file);
     if (size < MAGIC.length + 4 + 8 + 1 + 8 + 4) {
       throw new IOException(file + " is truncated (" + size + " bytes)");

@@ -89,7 +89,8 @@ public final class NodeLog implements AutoCloseable {
   static final int WRITE_BUFFER_BYTES = 1 << 20;
   /** Bytes of records copied per commit while a group is rewritten (bounds the heap it uses). */
   static final int REWRITE_CHUNK_BYTES = 1 << 20;
-  static final String CURRENT_FILE = "CURRENT";
+  /** Names the newest segment: a missing newest segment is detected, not taken for a shorter log. */
+  public static final String CURRENT_FILE_NAME = "CURRENT";
 
   /** Settings of a node log. */
   public static final class Options {
@@ -423,7 +424,7 @@ public final class NodeLog implements AutoCloseable {
   }
 
   private long readCurrent() throws IOException {
-    Path f = dir.resolve(CURRENT_FILE);
+    Path f = dir.resolve(CURRENT_FILE_NAME);
     if (!Files.exists(f)) {
       return 0;
     }
@@ -436,13 +437,13 @@ public final class NodeLog implements AutoCloseable {
   }
 
   private void writeCurrent(long seq) throws IOException {
-    Path tmp = dir.resolve(CURRENT_FILE + ".tmp");
+    Path tmp = dir.resolve(CURRENT_FILE_NAME + ".tmp");
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
       ch.write(ByteBuffer.wrap((seq + "\n").getBytes(StandardCharsets.US_ASCII)));
       ch.force(true);
     }
-    Files.move(tmp, dir.resolve(CURRENT_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(tmp, dir.resolve(CURRENT_FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     syncDir();
   }
 
