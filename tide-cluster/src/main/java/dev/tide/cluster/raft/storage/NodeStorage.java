@@ -201,7 +201,7 @@ public final class NodeStorage implements AutoCloseable {
     }
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(partitions)) {
       for (Path p : ds) {
-        if (Files.isDirectory(p.resolve("log"))) {
+        if (Files.exists(p.resolve("log").resolve("CURRENT"))) {
           throw new IOException("data directory " + partitions.getParent() + " holds per-partition RocksDB logs ("
               + p.resolve("log") + ") of an older Tide; this version keeps one node log in " + LOG_DIR
               + "/. Start with an empty --data-dir (the node then recovers its partitions from its peers)");

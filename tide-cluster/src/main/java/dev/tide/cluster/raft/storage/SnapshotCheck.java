@@ -79,7 +79,7 @@ final class SnapshotCheck {
         try {
           SnapshotFile.verify(f);
         } catch (IOException e) {
-          return e.getMessage();
+          return e.getMessage() != null ? e.getMessage() : f + ": " + e;
         }
       }
     }

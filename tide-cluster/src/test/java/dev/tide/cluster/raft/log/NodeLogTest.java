@@ -456,6 +456,20 @@ class NodeLogTest {
     }
   }
 
+  @Test
+  void theTestHelperFindsEveryRecord() throws IOException {
+    NodeLog l = openLog(NodeLog.DEFAULT_SEGMENT_BYTES);
+    appendRange(storage(l, "p0"), 1, 7, 1, "x");
+    appendRange(storage(l, "p1"), 1, 3, 1, "y");
+    Path seg = l.segmentFiles().get(0);
+    l.close();
+    open.remove(l);
+    List<LogFiles.Found> found = LogFiles.records(seg);
+    assertThat(found).hasSize(10);
+    assertThat(found.get(9).group()).isEqualTo("p1");
+    assertThat(found.get(9).index()).isEqualTo(3);
+  }
+
   // ---- helpers ---------------------------------------------------------------------------------
 
   /** Offset just past entry {@code index}'s record (where the next record starts when it is the last one). */
