@@ -7,6 +7,7 @@ import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.util.Endpoint;
 import dev.tide.cluster.map.ClusterMap;
 import dev.tide.cluster.map.Member;
+import dev.tide.cluster.raft.JRaftTuning;
 import dev.tide.cluster.raft.Partition;
 import dev.tide.cluster.raft.log.Durability;
 import dev.tide.cluster.raft.storage.NodeStorage;
@@ -77,6 +78,7 @@ public final class ClusterNode implements AutoCloseable {
 
   /** Starts the partitions' Raft groups and routes the server's commands through them. */
   public ClusterNode start() throws IOException {
+    JRaftTuning.systemDefaults(); // before JRaft's classes load
     Files.createDirectories(config.dataDir);
     checkIdentity();
     storage = NodeStorage.open(storageOptions());
@@ -145,6 +147,7 @@ public final class ClusterNode implements AutoCloseable {
     raft.setSyncMeta(true);
     raft.setElectionHeartbeatFactor(config.heartbeatFactor);
     o.setRaftOptions(raft);
+    JRaftTuning.apply(o);
     return o;
   }
 

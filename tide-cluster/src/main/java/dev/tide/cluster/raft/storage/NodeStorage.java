@@ -6,6 +6,7 @@ import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.closure.ReadIndexClosure;
 import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.util.Endpoint;
+import dev.tide.cluster.raft.JRaftTuning;
 import dev.tide.cluster.raft.log.Durability;
 import dev.tide.cluster.raft.log.LogDamage;
 import dev.tide.cluster.raft.log.NodeLog;
@@ -30,7 +31,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -71,6 +76,8 @@ public final class NodeStorage implements AutoCloseable {
   static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
   /** How often a recovering group probes the leader with a ReadIndex to learn it has caught up. */
   static final long CATCH_UP_PROBE_MS = 500;
+  /** Raft requests waiting for a server thread; beyond this the request is rejected (the caller retries). */
+  static final int RAFT_SERVER_QUEUE = 10_000;
   private static final DateTimeFormatter QUARANTINE_NAME =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC);
 
@@ -106,6 +113,28 @@ public final class NodeStorage implements AutoCloseable {
   private final String bootId;
   /** Groups recorded as recovering when the node last stopped. */
   private final Set<String> carriedOver = ConcurrentHashMap.newKeySet();
+  /** Single-threaded lanes that run incoming appends, a (group, leader, follower) pair always on the same one. */
+  private final ExecutorService[] appendLanes = new ExecutorService[JRaftTuning.APPEND_LANES];
+
+  {
+    for (int i = 0; i < appendLanes.length; i++) {
+      String name = "tide-raft-append-" + i;
+      appendLanes[i] = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(JRaftTuning.APPEND_LANE_QUEUE), r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+          });
+    }
+  }
+
+  /** Runs incoming Raft requests other than appends (votes, ReadIndex, snapshot files, CLI). */
+  private final ThreadPoolExecutor raftServerPool = new ThreadPoolExecutor(JRaftTuning.RAFT_SERVER_THREADS,
+      JRaftTuning.RAFT_SERVER_THREADS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(RAFT_SERVER_QUEUE), r -> {
+        Thread t = new Thread(r, "tide-raft-server");
+        t.setDaemon(true);
+        return t;
+      });
 
   private NodeStorage(Options options, NodeLog nodeLog, Path quarantine, String allRecovering,
                       Map<String, LogDamage> damagedGroups, String bootId) {
@@ -310,9 +339,12 @@ public final class NodeStorage implements AutoCloseable {
     }
   }
 
-  /** The node's RPC server: JRaft's, refusing votes of recovering groups. */
+  /**
+   * The node's RPC server: JRaft's, refusing votes of recovering groups, with its requests (other
+   * than appends, which JRaft runs on one thread per peer pair) on a small pool this storage owns.
+   */
   public RpcServer createRpcServer(Endpoint endpoint) {
-    return GuardedRaftRpcServer.create(endpoint, recovering::containsKey);
+    return GuardedRaftRpcServer.create(endpoint, recovering::containsKey, raftServerPool, appendLanes);
   }
 
   /** JRaft's services for every group of this node, with the shared node log. */
@@ -356,6 +388,10 @@ public final class NodeStorage implements AutoCloseable {
       return;
     }
     probes.shutdownNow();
+    raftServerPool.shutdownNow();
+    for (ExecutorService lane : appendLanes) {
+      lane.shutdownNow();
+    }
     nodeLog.close();
     try {
       persistState(true);
