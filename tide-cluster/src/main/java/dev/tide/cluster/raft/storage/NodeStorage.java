@@ -400,6 +400,17 @@ public final class NodeStorage implements AutoCloseable {
     }
   }
 
+  /** Tests: stops like a crash (files closed, no clean stop recorded). */
+  void crashForTest() {
+    closed.set(true);
+    probes.shutdownNow();
+    raftServerPool.shutdownNow();
+    for (ExecutorService lane : appendLanes) {
+      lane.shutdownNow();
+    }
+    nodeLog.close();
+  }
+
   // ---- files -----------------------------------------------------------------------------------
 
   private static void moveAll(Path from, Path to) throws IOException {
