@@ -79,11 +79,21 @@ public final class ClusterNode implements AutoCloseable {
   /** Starts the partitions' Raft groups and routes the server's commands through them. */
   public ClusterNode start() throws IOException {
     JRaftTuning.systemDefaults(); // before JRaft's classes load
+    try {
+      return startGroups();
+    } catch (IOException | RuntimeException e) {
+      close(); // what did start (groups, RPC server, node log) stops again
+      throw e;
+    }
+  }
+
+  private ClusterNode startGroups() throws IOException {
     Files.createDirectories(config.dataDir);
     checkIdentity();
     storage = NodeStorage.open(storageOptions());
     rpcServer = storage.createRpcServer(new Endpoint(self.host(), self.busPort()));
     if (!rpcServer.init(null)) {
+      rpcServer = null;
       throw new IOException("cannot listen on bus port " + self.busPort() + " (in use?)");
     }
     batcher = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -85,6 +85,11 @@ public final class NodeLog implements AutoCloseable {
   public static final int DEFAULT_REWRITE_AFTER_SEGMENTS = 8;
   /** A pinning group with more live log bytes than this is asked to snapshot rather than rewritten. */
   public static final long DEFAULT_REWRITE_MAX_BYTES = 16L << 20;
+  /**
+   * A large group that pins the oldest segment is asked to snapshot at most this often: JRaft
+   * truncates its log to the snapshot before the latest, so two snapshots a minute apart free it.
+   */
+  static final long SNAPSHOT_REQUEST_INTERVAL_MS = 60_000;
   /** The writer's staging buffer: one write() per this many bytes of records. */
   static final int WRITE_BUFFER_BYTES = 1 << 20;
   /** Bytes of records copied per commit while a group is rewritten (bounds the heap it uses). */
@@ -178,7 +183,8 @@ public final class NodeLog implements AutoCloseable {
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong syncs = new AtomicLong();
   private final AtomicLong records = new AtomicLong();
-  private final Set<String> snapshotAsked = ConcurrentHashMap.newKeySet();
+  /** When each large pinning group was last asked to snapshot. */
+  private final Map<String, Long> snapshotAsked = new ConcurrentHashMap<>();
 
   private NodeLog(Options options) {
     this.options = options;
@@ -870,7 +876,7 @@ public final class NodeLog implements AutoCloseable {
    * entries start in the oldest segment is rewritten to the head (small groups) or asked to
    * snapshot (large ones). Call it periodically from one thread.
    */
-  public void maintain() {
+  public void maintain(long nowMs) {
     if (segments.size() <= options.rewriteAfterSegments || active == null) {
       return;
     }
@@ -895,7 +901,9 @@ public final class NodeLog implements AutoCloseable {
         }
       }
       if (bytes > options.rewriteMaxBytes) {
-        if (snapshotAsked.add(g.index.name)) {
+        Long asked = snapshotAsked.get(g.index.name);
+        if (asked == null || nowMs - asked >= SNAPSHOT_REQUEST_INTERVAL_MS) {
+          snapshotAsked.put(g.index.name, nowMs);
           log.info("node log: group {} pins segment {} with {} bytes of log; asking it to snapshot", g.index.name,
               oldestSeq, bytes);
           options.snapshotRequest.accept(g.index.name);
@@ -909,7 +917,6 @@ public final class NodeLog implements AutoCloseable {
         return;
       }
     }
-    snapshotAsked.clear();
   }
 
   /** Copies a group's live entries to the head as staged records, then commits the switch. */

@@ -375,7 +375,7 @@ public final class NodeStorage implements AutoCloseable {
 
   private void maintain() {
     try {
-      nodeLog.maintain();
+      nodeLog.maintain(System.currentTimeMillis());
     } catch (RuntimeException e) {
       log.warn("node log maintenance failed: {}", e.toString());
     }

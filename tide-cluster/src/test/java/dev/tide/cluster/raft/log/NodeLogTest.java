@@ -367,7 +367,7 @@ class NodeLogTest {
       appendRange(busy, i, i, 1, PADDING);
       if (i % 10 == 0) {
         busy.truncatePrefix(i - 5); // the busy group snapshots and truncates its log
-        l.maintain();
+        l.maintain(0);
       }
     }
     // Without the rewrite the idle group's 5 entries would keep every segment since the first.
@@ -387,6 +387,28 @@ class NodeLogTest {
     for (long i = 1; i <= 5; i++) {
       assertThat(text(idle.getEntry(i))).isEqualTo("idle" + i);
     }
+  }
+
+  @Test
+  void aLargeGroupPinningTheOldestSegmentIsAskedToSnapshotAtMostOncePerInterval() throws IOException {
+    NodeLog.Options o = new NodeLog.Options(dir.resolve("log"));
+    o.segmentBytes = 8192;
+    o.rewriteAfterSegments = 2;
+    o.rewriteMaxBytes = 1000;
+    List<String> asked = new ArrayList<>();
+    o.snapshotRequest = asked::add;
+    NodeLog l = NodeLog.open(o);
+    open.add(l);
+    GroupLogStorage big = storage(l, "big");
+    for (int i = 1; i <= 200; i++) {
+      appendRange(big, i, i, 1, PADDING);
+    }
+    l.maintain(0);
+    l.maintain(1_000);
+    assertThat(asked).containsExactly("big");
+    l.maintain(NodeLog.SNAPSHOT_REQUEST_INTERVAL_MS);
+    assertThat(asked).containsExactly("big", "big");
+    assertThat(text(big.getEntry(1))).isEqualTo(PADDING + 1); // asked, not rewritten
   }
 
   @Test
