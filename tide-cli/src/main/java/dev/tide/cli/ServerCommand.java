@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 import dev.tide.cluster.ClusterConfig;
 import dev.tide.cluster.ClusterNode;
 import dev.tide.cluster.map.Member;
+import dev.tide.cluster.raft.log.Durability;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -86,6 +87,17 @@ public final class ServerCommand implements Callable<Integer> {
 
   @Option(names = "--replicas", paramLabel = "N", description = "Cluster mode: replicas per partition (default: 3).")
   Integer replicas;
+
+  @Option(names = "--durability", paramLabel = "MODE",
+      description = "Cluster mode: when a write counts as stored: fsync (default; every commit batch is fsynced, an "
+          + "acknowledged write is on a majority's disks) or replicated (no fsync; an acknowledged write is in a "
+          + "majority's memory and survives process crashes and the machine crash of a minority).")
+  String durability;
+
+  @Option(names = "--unsafe-vote-while-recovering", hidden = true,
+      description = "Cluster mode: let replicas that lost log data vote before they caught up (only to get a leader "
+          + "back after a majority lost data; acknowledged writes may be lost).")
+  boolean voteWhileRecovering;
 
   @Option(names = "--election-timeout-ms", paramLabel = "MS", hidden = true,
       description = "Cluster mode: Raft election timeout (default: 300).")
@@ -233,6 +245,10 @@ public final class ServerCommand implements Callable<Integer> {
       if (electionTimeoutMs != null) {
         c.electionTimeoutMs = electionTimeoutMs;
       }
+      if (durability != null) {
+        c.durability = Durability.parse(durability);
+      }
+      c.voteWhileRecovering = voteWhileRecovering;
       return c.conclude();
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());

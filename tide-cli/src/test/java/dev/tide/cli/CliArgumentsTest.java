@@ -68,11 +68,20 @@ class CliArgumentsTest {
   }
 
   @Test
+  void unknownDurabilityModeIsRejectedNamingTheValidOnes() {
+    Result r = run("server", "--node-id", "n1", "--data-dir", System.getProperty("java.io.tmpdir") + "/tide-cli-test",
+        "--port", "7101", "--bus-port", "17101", "--bootstrap", "127.0.0.1:7101@17101", "--durability", "sometimes");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--durability must be fsync or replicated, got 'sometimes'");
+    assertThat(r.err().strip().lines()).hasSize(1);
+  }
+
+  @Test
   void serverHelpListsEveryOption() {
     Result r = run("server", "--help");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("--port", "--bind", "--maxmemory", "--maxmemory-policy", "--requirepass",
-        "--metrics-port", "--config", "--capacity-ops");
+        "--metrics-port", "--config", "--capacity-ops", "--durability");
   }
 
   @Test

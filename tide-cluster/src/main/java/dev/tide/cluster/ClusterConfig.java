@@ -5,6 +5,8 @@ import dev.tide.cluster.controller.MapSync;
 import dev.tide.cluster.controller.MemberInfo;
 import dev.tide.cluster.map.ClusterMap;
 import dev.tide.cluster.map.Member;
+import dev.tide.cluster.raft.log.Durability;
+import dev.tide.cluster.raft.log.NodeLog;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,8 +60,6 @@ public final class ClusterConfig {
   public int electionTimeoutMs = DEFAULT_ELECTION_TIMEOUT_MS;
   public int heartbeatFactor = DEFAULT_HEARTBEAT_FACTOR;
   public int snapshotIntervalSecs = DEFAULT_SNAPSHOT_INTERVAL_SECS;
-  /** fsync the Raft log before an entry counts as stored (the safe default; see docs/cluster.md). */
-  public boolean syncLog = true;
   /** {@code --join}: bus addresses (HOST:BUS, or HOST:PORT@BUS) of members of a running cluster. */
   public List<String> join = new ArrayList<>();
   /** {@code --zone}: failure-zone label recorded by the controller (placement uses it in issue 5); "" = none. */
@@ -68,6 +68,16 @@ public final class ClusterConfig {
   public long mapPollIntervalMs = MapSync.DEFAULT_POLL_INTERVAL_MS;
   /** Period of the leader balancer ({@link LeaderBalancer}); 0 turns it off. */
   public long balanceIntervalMs = LeaderBalancer.DEFAULT_INTERVAL_MS;
+  /** When a Raft log write counts as stored (docs/cluster.md, "Durability modes"); fsync is the safe default. */
+  public Durability durability = Durability.FSYNC;
+  /** Length of the node log's segment files (tests make it small to exercise rolling and deletion). */
+  public long logSegmentBytes = NodeLog.DEFAULT_SEGMENT_BYTES;
+  /**
+   * Unsafe: a replica that lost log entries votes before it has caught up. Only to get a leader
+   * back after a majority of a partition's replicas lost data at once (acknowledged writes may then
+   * be lost anyway); see docs/cluster.md, "Corruption and recovery".
+   */
+  public boolean voteWhileRecovering;
 
   public ClusterConfig conclude() {
     if (nodeName == null || nodeName.isBlank()) {
@@ -113,6 +123,12 @@ public final class ClusterConfig {
     }
     if (electionTimeoutMs < 50) {
       throw new IllegalArgumentException("election timeout must be at least 50 ms, got " + electionTimeoutMs);
+    }
+    if (durability == null) {
+      throw new IllegalArgumentException("--durability must be fsync or replicated");
+    }
+    if (logSegmentBytes < 4096 || logSegmentBytes > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("log segment size must be in 4 KiB .. 2 GiB, got " + logSegmentBytes);
     }
     if (heartbeatFactor < 2) {
       throw new IllegalArgumentException("heartbeat factor must be at least 2, got " + heartbeatFactor);

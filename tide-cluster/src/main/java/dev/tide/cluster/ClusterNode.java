@@ -14,7 +14,10 @@ import dev.tide.cluster.controller.MemberState;
 import dev.tide.cluster.controller.NodeIdentity;
 import dev.tide.cluster.map.ClusterMap;
 import dev.tide.cluster.map.Member;
+import dev.tide.cluster.raft.JRaftTuning;
 import dev.tide.cluster.raft.Partition;
+import dev.tide.cluster.raft.log.Durability;
+import dev.tide.cluster.raft.storage.NodeStorage;
 import dev.tide.engine.keyspace.EngineConfig;
 import dev.tide.server.TideServer;
 import org.slf4j.Logger;
@@ -35,8 +38,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Multi-raft.</b> All groups of the node share one RPC server on the bus port (JRaft
  * routes messages by group id) and JRaft's shared timer pools (election, vote, step-down,
- * snapshot), so the cost of a group is its state, its log store and its FSM thread, not a set of
- * timer threads. One batcher thread serves every partition's write batching.
+ * snapshot), and one log ({@link NodeStorage}: a shared, checksummed segment log with group
+ * commit), so the cost of a group is its state, its index in that log and JRaft's few threads per
+ * group, not a log store and a set of timer threads. One batcher thread serves every partition's
+ * write batching.
  *
  * <p><b>Map.</b> {@link MapSync} holds the node's {@link ClusterState} (map, member names and
  * states, epoch) and keeps it fresh from the controller; on every new epoch {@link #reconcile}
@@ -85,6 +90,7 @@ public final class ClusterNode implements AutoCloseable {
    * of 10 runs its active expiry cycle every 100 ms.
    */
   public static final long ACTIVE_EXPIRE_PERIOD_MS = 100;
+  private NodeStorage storage;
 
   public ClusterNode(TideServer server, ClusterConfig config) {
     this.server = server;
@@ -107,11 +113,12 @@ public final class ClusterNode implements AutoCloseable {
    * the exception says what to fix.
    */
   public ClusterNode start() throws IOException {
+    JRaftTuning.systemDefaults(); // before JRaft's classes load
     try {
       doStart();
       return this;
     } catch (IOException | RuntimeException e) {
-      close();
+      close(); // what did start (groups, RPC server, node log) stops again
       throw e;
     }
   }
@@ -121,7 +128,8 @@ public final class ClusterNode implements AutoCloseable {
     NodeIdentity stored = NodeIdentity.read(config.dataDir);
     NodeIdentity identity = checkIdentity(stored);
     ClusterState cached = MapSync.readCache(config.dataDir);
-    rpcServer = Bus.listen(self);
+    storage = NodeStorage.open(storageOptions());
+    rpcServer = Bus.listen(self, storage::createRpcServer);
     batcher = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "tide-batcher");
       t.setDaemon(true);
@@ -303,13 +311,33 @@ public final class ClusterNode implements AutoCloseable {
     }
     Partition part = new Partition(p, server.table(), engineConfig, batcher, server::now);
     part.onNotAppended(router::reroute);
-    part.start(rpcServer, peer(self), peers, config.dataDir.resolve("partitions").resolve(Partition.groupId(p)),
-        template);
+    Path dir = config.dataDir.resolve("partitions").resolve(Partition.groupId(p));
+    storage.prepareGroup(Partition.groupId(p), dir);
+    part.start(rpcServer, peer(self), peers, dir, template);
+    storage.watchCatchUp(Partition.groupId(p), part.node());
     return part;
+  }
+
+  private NodeStorage.Options storageOptions() {
+    NodeStorage.Options o = new NodeStorage.Options(config.dataDir);
+    o.durability = config.durability;
+    o.segmentBytes = config.logSegmentBytes;
+    o.voteWhileRecovering = config.voteWhileRecovering;
+    o.nowMs = server.now();
+    o.snapshotRequest = group -> {
+      for (Partition part : partitions) {
+        if (part != null && Partition.groupId(part.id()).equals(group) && part.node() != null) {
+          part.node().snapshot(null);
+        }
+      }
+    };
+    return o;
   }
 
   private NodeOptions nodeOptions() {
     NodeOptions o = new NodeOptions();
+    // Every group's Raft log goes to the node's one log (dev.tide.cluster.raft.log.NodeLog).
+    o.setServiceFactory(storage.serviceFactory());
     o.setElectionTimeoutMs(config.electionTimeoutMs);
     o.setSnapshotIntervalSecs(config.snapshotIntervalSecs);
     o.setSharedElectionTimer(true);
@@ -318,9 +346,13 @@ public final class ClusterNode implements AutoCloseable {
     o.setSharedSnapshotTimer(true);
     o.setSharedTimerPool(true);
     RaftOptions raft = new RaftOptions();
-    raft.setSync(config.syncLog);
+    raft.setSync(config.durability == Durability.FSYNC);
+    // Term and vote are fsynced in both modes: a vote forgotten after a machine crash could elect
+    // two leaders in one term. They change only at elections, so this costs nothing in steady state.
+    raft.setSyncMeta(true);
     raft.setElectionHeartbeatFactor(config.heartbeatFactor);
     o.setRaftOptions(raft);
+    JRaftTuning.apply(o);
     return o;
   }
 
@@ -454,5 +486,13 @@ public final class ClusterNode implements AutoCloseable {
     if (batcher != null) {
       batcher.shutdownNow();
     }
+    if (storage != null) {
+      storage.close(); // after every group stopped: they write to it until then
+    }
+  }
+
+  /** This node's storage (node log, recovery state). */
+  public NodeStorage storage() {
+    return storage;
   }
 }

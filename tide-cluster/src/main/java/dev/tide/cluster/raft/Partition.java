@@ -125,6 +125,7 @@ public final class Partition {
       throws java.io.IOException {
     Files.createDirectories(dir);
     NodeOptions opts = template.copy();
+    opts.setServiceFactory(template.getServiceFactory()); // copy() leaves it out
     opts.setFsm(fsm);
     opts.setInitialConf(new Configuration(peers));
     opts.setLogUri(dir.resolve("log").toString());
