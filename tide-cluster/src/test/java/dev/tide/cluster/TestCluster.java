@@ -129,11 +129,6 @@ final class TestCluster implements AutoCloseable {
     }
   }
 
-  /** Node i's data directory (its files stay after {@link #stop}). */
-  Path dataDir(int i) {
-    return root.resolve("n" + (i + 1));
-  }
-
   boolean running(int i) {
     return servers[i] != null;
   }
