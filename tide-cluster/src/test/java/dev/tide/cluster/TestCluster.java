@@ -41,7 +41,23 @@ final class TestCluster implements AutoCloseable {
     bootstrapSize = size;
   }
 
+  /**
+   * A free port below the kernel's ephemeral range (32768-60999 by default): a port picked from
+   * that range can be taken, before the node binds it, by an outgoing connection of another
+   * node of the test (Raft and bus clients), which made starts fail with "address in use".
+   */
   static int freePort() throws IOException {
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = random.nextInt(20_000, 32_000);
+      try (ServerSocket s = new ServerSocket()) {
+        s.setReuseAddress(true);
+        s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        return port;
+      } catch (IOException busy) {
+        // taken: try another
+      }
+    }
     try (ServerSocket s = new ServerSocket(0)) {
       s.setReuseAddress(true);
       return s.getLocalPort();
