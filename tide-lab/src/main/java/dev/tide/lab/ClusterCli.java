@@ -7,6 +7,7 @@ import dev.tide.lab.report.ClusterReportWriter;
 import dev.tide.lab.report.MachineInfo;
 import dev.tide.lab.safety.TargetGuard;
 import dev.tide.lab.targets.TideClusterTarget;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,6 +31,9 @@ final class ClusterCli {
           + "Redis Cluster and a 3-member etcd, one after the other in the same run, with ratios and the issue's goals.",
           "Every target gets the same client load: --clients connections, one request outstanding each."})
   static final class Cluster implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--seconds", paramLabel = "S", description = "Length of each measured phase (default "
         + ClusterBenchPlan.DEFAULT_SECONDS + ", --quick " + ClusterBenchPlan.QUICK_SECONDS + ").")
@@ -98,7 +102,8 @@ final class ClusterCli {
     public Integer call() throws Exception {
       ClusterBenchPlan plan = plan();
       if (dryRun) {
-        System.out.print(plan.describe());
+        spec.commandLine().getOut().print(plan.describe());
+        spec.commandLine().getOut().flush();
         return 0;
       }
       Path dir = ClusterBench.createDirectory(plan.resultsDir(), "cluster", System.currentTimeMillis());
@@ -119,6 +124,9 @@ final class ClusterCli {
           + "writes to that partition continuously; the write gap of every kill, its distribution, and a check that "
           + "every acknowledged write is still there."})
   static final class Failover implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--kills", paramLabel = "N", description = "Leader kills (default " + ClusterBenchPlan.DEFAULT_KILLS
         + ", --quick " + ClusterBenchPlan.QUICK_KILLS + ").")
@@ -150,8 +158,9 @@ final class ClusterCli {
     public Integer call() throws InterruptedException, IOException {
       FailoverBench.Plan plan = plan();
       if (dryRun) {
-        System.out.printf("failover: %d kill -9 of a partition leader, %d nodes, %d partitions, RF 3, writer timeout "
-            + "%d ms%n", plan.kills(), plan.nodes(), plan.partitions(), plan.writeTimeoutMs());
+        spec.commandLine().getOut().printf("failover: %d kill -9 of a partition leader, %d nodes, %d partitions, RF 3, "
+            + "writer timeout %d ms%n", plan.kills(), plan.nodes(), plan.partitions(), plan.writeTimeoutMs());
+        spec.commandLine().getOut().flush();
         return 0;
       }
       MachineInfo machine = MachineInfo.read();

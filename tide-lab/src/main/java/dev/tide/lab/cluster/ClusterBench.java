@@ -37,6 +37,8 @@ public final class ClusterBench {
 
   /** Most requests in one phase: the duration ends a phase long before on this machine. */
   static final long MAX_REQUESTS_PER_PHASE = RunConfig.MAX_REQUESTS;
+  /** Preload passes before a target is given up. */
+  static final int PRELOAD_PASSES = 3;
   /** Thread groups listed per target in the CPU breakdown. */
   static final int CPU_GROUPS_SHOWN = 12;
 
@@ -178,7 +180,7 @@ public final class ClusterBench {
     boolean tide = target instanceof TideClusterTarget;
     try (Driver driver = target.connect(io, plan.guard(), plan.clients(), plan.timeoutNs())) {
       log.println("cluster: " + eta.begin(name + ": preload and warm-up", System.nanoTime()));
-      Benchmark.preload(driver, plan.workload(0), name, log);
+      preload(driver, name);
       if (plan.warmupNs() > 0) {
         new LoadRunner(driver, plan.workload(0.5), closed(plan.warmupNs()), name + " warm-up", Progress.NONE).run();
       }
@@ -228,6 +230,25 @@ public final class ClusterBench {
       }
       ClusterFigures f = figures(target, set, get, half, halfRate, cpuPerSet);
       return new TargetOutcome(f, set, get, half, consensus, groups, clientPerSet, profile);
+    }
+  }
+
+  /**
+   * Writes every key once; a pass with more than 1% failures (an election under a starved CPU
+   * can outlast the driver's retries) is repeated, up to {@link #PRELOAD_PASSES} times: the
+   * writes are idempotent SETs.
+   */
+  private void preload(Driver driver, String name) throws InterruptedException {
+    for (int pass = 1; ; pass++) {
+      try {
+        Benchmark.preload(driver, plan.workload(0), name, log);
+        return;
+      } catch (IllegalStateException e) {
+        if (pass >= PRELOAD_PASSES) {
+          throw e;
+        }
+        log.println("cluster: " + name + ": " + e.getMessage() + "; preloading again");
+      }
     }
   }
 

@@ -35,7 +35,7 @@ public final class ClusterTable {
     List<List<String>> rows = new ArrayList<>();
     for (ClusterFigures f : figures) {
       if (f.failure() != null && Double.isNaN(f.setOps())) {
-        List<String> row = new ArrayList<>(List.of(f.target(), "failed: " + f.failure()));
+        List<String> row = new ArrayList<>(List.of(f.target(), "failed (below)"));
         while (row.size() < HEADERS.size()) {
           row.add("");
         }
@@ -115,6 +115,11 @@ public final class ClusterTable {
     main.add(HEADERS);
     main.addAll(rows(figures));
     sb.append(table(main));
+    for (ClusterFigures f : figures) {
+      if (f.failure() != null) {
+        sb.append(f.target()).append(" failed: ").append(f.failure()).append('\n');
+      }
+    }
     List<List<String>> ratios = ratios(figures);
     if (!ratios.isEmpty()) {
       sb.append('\n');

@@ -1,0 +1,86 @@
+package dev.tide.lab.cluster;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The small parts of the cluster benchmarks: slot lists, thread-name groups, /proc parsing, the ETA. */
+class ClusterBenchPartsTest {
+
+  @Test
+  void slotListsOfTideStatusAreParsed() {
+    assertThat(FailoverBench.slotsContain("0-1023", 0)).isTrue();
+    assertThat(FailoverBench.slotsContain("0-1023", 1023)).isTrue();
+    assertThat(FailoverBench.slotsContain("0-1023", 1024)).isFalse();
+    assertThat(FailoverBench.slotsContain("0-9,20,30-39", 20)).isTrue();
+    assertThat(FailoverBench.slotsContain("0-9,20,30-39", 21)).isFalse();
+    assertThat(FailoverBench.slotsContain("0-9, 30-39", 35)).isTrue();
+    assertThat(FailoverBench.slotsContain("?", 5)).isFalse();
+  }
+
+  @Test
+  void threadNamesGroupWithoutTheirNumbers() {
+    assertThat(ProcessCpu.group("tide-io-3")).isEqualTo("tide-io");
+    assertThat(ProcessCpu.group("ZWorkerOld#1")).isEqualTo("ZWorkerOld");
+    assertThat(ProcessCpu.group("rocksdb:low0")).isEqualTo("rocksdb:low");
+    assertThat(ProcessCpu.group("C2 CompilerThre")).isEqualTo("C2 CompilerThre");
+    assertThat(ProcessCpu.group("42")).isEqualTo("42");
+  }
+
+  @Test
+  void procStatLinesWithSpacesAndParenthesesInTheNameParse() {
+    // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ...
+    String stat = "1234 (C2 (Compiler) 1) S 1 1234 1234 0 -1 4194368 100 0 0 0 250 50 0 0 20 0 1 0 100 0 0";
+    assertThat(ProcessCpu.comm(stat)).isEqualTo("C2 (Compiler) 1");
+    assertThat(ProcessCpu.cpuNs(stat)).isEqualTo(300 * 10_000_000L); // 300 ticks of 10 ms
+  }
+
+  @Test
+  void cpuOfThisProcessIsReadAndGrows() {
+    long pid = ProcessHandle.current().pid();
+    ProcessCpu.Snapshot a = ProcessCpu.take(List.of(pid));
+    org.junit.jupiter.api.Assumptions.assumeTrue(!a.processCpuNs().isEmpty(), "no /proc here");
+    long x = 0;
+    long until = System.nanoTime() + 200_000_000L; // 200 ms of work: at least a few 10 ms ticks
+    while (System.nanoTime() < until) {
+      x += Long.numberOfTrailingZeros(x + System.nanoTime());
+    }
+    ProcessCpu.Snapshot b = ProcessCpu.take(List.of(pid));
+    assertThat(ProcessCpu.totalNs(a, b)).as("spun %d", x).isPositive();
+    assertThat(ProcessCpu.groupsNs(a, b)).isNotEmpty();
+  }
+
+  @Test
+  void etaCountsDownOverThePlannedSteps() {
+    Eta eta = new Eta().add("a: start", 10).add("a: run", 20).add("b: start", 30);
+    assertThat(eta.totalSec()).isEqualTo(60);
+    assertThat(eta.begin("a: start", 0)).isEqualTo("[1/3, ETA 1m00s] a: start");
+    assertThat(eta.remainingSec(4_000_000_000L)).isEqualTo(56);
+    assertThat(eta.begin("a: run", 12_000_000_000L)).isEqualTo("[2/3, ETA 50s] a: run");
+    eta.skipTo("b:");
+    assertThat(eta.begin("b: start", 13_000_000_000L)).isEqualTo("[3/3, ETA 30s] b: start");
+    assertThat(Eta.format(3725)).isEqualTo("1h02m");
+  }
+
+  @Test
+  void fsyncProbeMeasuresAndCleansUp(@TempDir Path dir) throws Exception {
+    FsyncProbe.Result r = FsyncProbe.measure(dir);
+    assertThat(r.count()).isPositive();
+    assertThat(r.p50Us()).isPositive().isLessThanOrEqualTo(r.p99Us());
+    assertThat(r.p99Us()).isLessThanOrEqualTo(r.maxUs());
+    try (var files = java.nio.file.Files.list(dir)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void theTideClusterTargetNamesTheMissingBuild(@TempDir Path emptyRepo) {
+    assertThatThrownBy(() -> dev.tide.lab.targets.TideClusterTarget.start(emptyRepo, 3, 4, line -> { }))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("tide-cli is not built");
+  }
+}
