@@ -75,9 +75,18 @@ public final class FailoverBench {
   }
 
   /** One kill. */
+  /**
+   * One kill.
+   *
+   * @param story what the writer saw from the last ack before the kill to the first after it
+   *              (times in ms after the kill; see {@link FailoverWriter#story})
+   */
   public record Sample(int kill, String killedNode, int partition, long termBefore, double gapMs,
-                      double resumeAfterKillMs, String newLeader, double catchUpMs) {
+                      double resumeAfterKillMs, String newLeader, double catchUpMs, String story) {
   }
+
+  /** Runs of events shown per kill. */
+  static final int STORY_RUNS = 12;
 
   /**
    * What a failover run found.
@@ -111,11 +120,19 @@ public final class FailoverBench {
     } catch (RuntimeException e) {
       return failed("", e.getMessage());
     }
+    Result r = null;
     try {
-      return run(target);
+      r = run(target);
+      return r;
     } finally {
-      target.close();
-      log.accept("failover: cluster stopped");
+      if (r != null && r.missing() != 0) {
+        // Evidence for whoever looks into it: Raft logs, snapshots and every node's log.
+        Path kept = target.closeKeepingData();
+        log.accept("failover: cluster stopped; its data and node logs are kept in " + kept);
+      } else {
+        target.close();
+        log.accept("failover: cluster stopped");
+      }
     }
   }
 
@@ -130,6 +147,10 @@ public final class FailoverBench {
     List<InetSocketAddress> members = new ArrayList<>();
     for (int i = 1; i <= cluster.layout().nodes(); i++) {
       members.add(plan.guard().check(cluster.layout().host(), cluster.layout().port(i)));
+    }
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i <= cluster.layout().nodes(); i++) {
+      names.add(cluster.layout().name(i));
     }
     FailoverWriter writer = new FailoverWriter(members, plan.writeTimeoutMs(), TAG);
     Thread thread = Thread.ofPlatform().name("lab-failover-writer").daemon().start(writer);
@@ -165,8 +186,10 @@ public final class FailoverBench {
         cluster.startNode(victim);
         awaitWhole(cluster);
         double catchUpMs = (System.nanoTime() - restartAt) / 1e6;
+        String story = gap.resumed() ? writer.story(gap.lastAckBeforeNs(), gap.firstAckAfterNs(), deadNs, names,
+            STORY_RUNS) : writer.story(deadNs - 1_000_000_000L, System.nanoTime(), deadNs, names, STORY_RUNS);
         samples.add(new Sample(k, victimName, partition, pv.term(), gap.gapMs(), gap.resumeAfterKillMs(), newLeader,
-            catchUpMs));
+            catchUpMs, story));
         double elapsedSec = (System.nanoTime() - started) / 1e9;
         double perCycle = elapsedSec / k;
         log.accept(String.format(Locale.ROOT,
@@ -176,6 +199,7 @@ public final class FailoverBench {
                 gap.gapMs(), gap.resumeAfterKillMs()) : "writes did NOT resume within " + RESUME_TIMEOUT_MS + " ms",
             newLeader, victimName, catchUpMs / 1e3, (System.nanoTime() - cycleStart) / 1e9,
             Eta.format(perCycle * (plan.kills() - k))));
+        log.accept("[failover]   writer (ms after the kill): " + story);
       }
     } catch (IOException | RuntimeException e) {
       failure = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -316,6 +340,7 @@ public final class FailoverBench {
       throws IOException, InterruptedException {
     int n = writer.acked();
     long missing = 0;
+    long[] missingBy = new long[cluster.layout().nodes()];
     for (int start = 0; start < n; start += VERIFY_CHUNK) {
       int end = Math.min(n, start + VERIFY_CHUNK);
       String[] argv = new String[end - start + 1];
@@ -329,11 +354,20 @@ public final class FailoverBench {
         if (!Long.toString(writer.ackedSeq(i)).equals(v)) {
           missing++;
           if (firstMissing.size() < 10) {
-            firstMissing.add(argv[i - start + 1] + " = " + v);
+            firstMissing.add(argv[i - start + 1] + " = " + v + " (acknowledged by "
+                + cluster.layout().name(writer.ackedBy(i) + 1) + ")");
           }
+          missingBy[writer.ackedBy(i)]++;
         }
         verified[0]++;
       }
+    }
+    if (missing > 0) {
+      StringBuilder sb = new StringBuilder("failover: missing writes by the node that acknowledged them:");
+      for (int i = 0; i < missingBy.length; i++) {
+        sb.append(' ').append(cluster.layout().name(i + 1)).append('=').append(missingBy[i]);
+      }
+      log.accept(sb.toString());
     }
     return missing;
   }

@@ -44,7 +44,25 @@ final class FailoverWriter implements Runnable {
   /** Sequence numbers and times of acknowledged writes, in order; entries below {@link #acked} are final. */
   private final long[] ackSeq = new long[MAX_WRITES];
   private final long[] ackNs = new long[MAX_WRITES];
+  /** Index (0-based) of the member that acknowledged each write. */
+  private final byte[] ackNode = new byte[MAX_WRITES];
   private volatile int acked;
+
+  /** Kinds of non-acknowledged outcomes recorded in the event log. */
+  enum Event {
+    MOVED, TRYAGAIN, TIMEOUT, REFUSED, OTHER, ACK
+  }
+
+  /**
+   * Most events (every attempt that was not acknowledged, plus the first ack after such
+   * attempts) kept for the per-kill story: a kill produces tens to hundreds of them.
+   */
+  static final int MAX_EVENTS = 200_000;
+  private final long[] eventNs = new long[MAX_EVENTS];
+  private final byte[] eventKind = new byte[MAX_EVENTS];
+  private final byte[] eventNode = new byte[MAX_EVENTS];
+  private volatile int events;
+  private boolean troubleSinceAck;
   private volatile boolean stop;
 
   final LongAdder attempts = new LongAdder();
@@ -96,15 +114,23 @@ final class FailoverWriter implements Runnable {
             failedInARow = 0;
             if (!(reply instanceof RespClient.Error e)) {
               int i = acked;
+              long now = System.nanoTime();
               ackSeq[i] = seq;
-              ackNs[i] = System.nanoTime();
+              ackNs[i] = now;
+              ackNode[i] = (byte) node;
               acked = i + 1; // publishes the entry (volatile write after the array writes)
+              if (troubleSinceAck) {
+                event(now, Event.ACK, node);
+                troubleSinceAck = false;
+              }
+              failedInARow = 0;
               break;
             }
             String msg = e.message();
             if (msg.startsWith("MOVED ")) {
               moved.increment();
               int to = indexOf(msg.substring(msg.lastIndexOf(' ') + 1));
+              event(System.nanoTime(), Event.MOVED, to);
               if (to != node) {
                 conn.close();
                 conn = null;
@@ -112,23 +138,28 @@ final class FailoverWriter implements Runnable {
               }
             } else if (msg.startsWith("TRYAGAIN") || msg.startsWith("CLUSTERDOWN") || msg.startsWith("LOADING")) {
               tryAgain.increment();
+              event(System.nanoTime(), Event.TRYAGAIN, node);
               pause();
             } else {
               otherErrors.increment();
               lastOtherError = msg;
+              event(System.nanoTime(), Event.OTHER, node);
               pause();
             }
           } catch (SocketTimeoutException ex) {
             timeouts.increment();
+            event(System.nanoTime(), Event.TIMEOUT, node);
             conn = drop(conn);
             node = (node + 1) % members.size();
           } catch (IOException ex) {
             connectionErrors.increment();
+            event(System.nanoTime(), Event.REFUSED, node);
             conn = drop(conn);
             node = (node + 1) % members.size();
-            if (++failedInARow >= members.size()) {
-              failedInARow = 0;
-              pause(); // every member refused: do not spin
+            // The first failure moves on at once (the next member answers MOVED or TRYAGAIN); a
+            // second one without an ack in between means no member knows a live leader yet: wait.
+            if (++failedInARow >= 2) {
+              pause();
             }
           }
         }
@@ -136,6 +167,52 @@ final class FailoverWriter implements Runnable {
     } finally {
       drop(conn);
     }
+  }
+
+  private void event(long ns, Event kind, int node) {
+    troubleSinceAck = true;
+    int i = events;
+    if (i < MAX_EVENTS) {
+      eventNs[i] = ns;
+      eventKind[i] = (byte) kind.ordinal();
+      eventNode[i] = (byte) node;
+      events = i + 1;
+    }
+  }
+
+  /**
+   * What the writer saw between {@code fromNs} and {@code toNs}, runs of the same event on the
+   * same node folded: {@code "+0 REFUSED n1; +1 MOVED n1 x12; +315 TRYAGAIN n2 x20; +612 ACK n2"},
+   * times in ms after {@code zeroNs}. At most {@code maxRuns} runs, then "...".
+   */
+  String story(long fromNs, long toNs, long zeroNs, List<String> names, int maxRuns) {
+    int n = events;
+    StringBuilder sb = new StringBuilder();
+    int runs = 0;
+    int i = 0;
+    while (i < n && eventNs[i] < fromNs) {
+      i++;
+    }
+    while (i < n && eventNs[i] <= toNs) {
+      int j = i;
+      while (j + 1 < n && eventNs[j + 1] <= toNs && eventKind[j + 1] == eventKind[i] && eventNode[j + 1] == eventNode[i]) {
+        j++;
+      }
+      if (runs == maxRuns) {
+        sb.append("; ...");
+        break;
+      }
+      int node = eventNode[i];
+      sb.append(runs == 0 ? "" : "; ").append('+').append(Math.round((eventNs[i] - zeroNs) / 1e6)).append(' ')
+          .append(Event.values()[eventKind[i]]).append(' ')
+          .append(node >= 0 && node < names.size() ? names.get(node) : "?");
+      if (j > i) {
+        sb.append(" x").append(j - i + 1);
+      }
+      runs++;
+      i = j + 1;
+    }
+    return sb.toString();
   }
 
   private int indexOf(String address) {
@@ -184,6 +261,14 @@ final class FailoverWriter implements Runnable {
       throw new IndexOutOfBoundsException(i + " >= " + acked);
     }
     return ackSeq[i];
+  }
+
+  /** Index of the member that acknowledged the i-th acknowledged write. */
+  int ackedBy(int i) {
+    if (i >= acked) {
+      throw new IndexOutOfBoundsException(i + " >= " + acked);
+    }
+    return ackNode[i];
   }
 
   String lastOtherError() {

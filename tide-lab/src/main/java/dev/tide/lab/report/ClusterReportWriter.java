@@ -160,6 +160,10 @@ public final class ClusterReportWriter {
     rows.add(FAILOVER_HEADERS);
     rows.addAll(failoverRows(f));
     sb.append(indent(table(rows)));
+    sb.append("  what the writer saw from its last ack before each kill to its first after (ms after the kill):\n");
+    for (FailoverBench.Sample s : f.samples()) {
+      sb.append("    ").append(s.kill()).append(": ").append(s.story()).append('\n');
+    }
     sb.append(String.format(Locale.ROOT, "  writer: %,d acknowledged, %,d attempts, %,d MOVED, %,d TRYAGAIN/CLUSTERDOWN, "
         + "%,d timeouts, %,d connection errors, %,d other errors, %,d given up%s%n", f.acked(), f.attempts(),
         f.moved(), f.tryAgain(), f.timeouts(), f.connectionErrors(), f.otherErrors(), f.givenUp(),
@@ -405,7 +409,7 @@ public final class ClusterReportWriter {
       j.begin().key("kill").num(s.kill()).key("node").str(s.killedNode()).key("partition").num(s.partition())
           .key("termBefore").num(s.termBefore()).key("gapMs").num(s.gapMs())
           .key("killToFirstAckMs").num(s.resumeAfterKillMs()).key("newLeader").str(s.newLeader())
-          .key("restartToCaughtUpMs").num(s.catchUpMs()).end();
+          .key("restartToCaughtUpMs").num(s.catchUpMs()).key("writer").str(s.story()).end();
     }
     j.endArray();
     j.key("writer").begin().key("acked").num(f.acked()).key("attempts").num(f.attempts()).key("moved").num(f.moved())

@@ -248,4 +248,10 @@ public final class TideClusterTarget implements Target {
   public void close() {
     closeQuietly(cluster, root);
   }
+
+  /** Stops every node but keeps the data root (Raft logs, snapshots, node logs) for inspection; returns it. */
+  public Path closeKeepingData() {
+    cluster.close();
+    return root;
+  }
 }
