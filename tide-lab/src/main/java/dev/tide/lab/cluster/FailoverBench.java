@@ -168,13 +168,16 @@ public final class FailoverBench {
         partition = pv.partition();
         int victim = nodeIndex(cluster, pv.leader().address());
         String victimName = cluster.layout().name(victim);
+        // The kill instant is when the signal leaves; replies the victim sent before it died
+        // may still arrive after it and do not count as "writes resumed" (FailoverTimeline).
+        long killNs = System.nanoTime();
         cluster.kill(victim);
-        long deadNs = System.nanoTime();
-        long resumeDeadline = deadNs + RESUME_TIMEOUT_MS * 1_000_000L;
-        while (writer.lastAckNs() <= deadNs && System.nanoTime() < resumeDeadline) {
+        long resumeDeadline = killNs + RESUME_TIMEOUT_MS * 1_000_000L;
+        while (writer.lastAckNotByNs(victim - 1) <= killNs && System.nanoTime() < resumeDeadline) {
           Thread.sleep(1);
         }
-        FailoverTimeline.Gap gap = FailoverTimeline.gap(writer.ackTimes(), writer.acked(), deadNs);
+        FailoverTimeline.Gap gap = FailoverTimeline.gap(writer.ackTimes(), writer.ackNodes(), writer.acked(), killNs,
+            victim - 1);
         String newLeader = "?";
         try {
           ClusterStatus.PartitionView now = partitionOf(cluster.status(), slot);
@@ -186,8 +189,8 @@ public final class FailoverBench {
         cluster.startNode(victim);
         awaitWhole(cluster);
         double catchUpMs = (System.nanoTime() - restartAt) / 1e6;
-        String story = gap.resumed() ? writer.story(gap.lastAckBeforeNs(), gap.firstAckAfterNs(), deadNs, names,
-            STORY_RUNS) : writer.story(deadNs - 1_000_000_000L, System.nanoTime(), deadNs, names, STORY_RUNS);
+        String story = gap.resumed() ? writer.story(gap.lastAckBeforeNs(), gap.firstAckAfterNs(), killNs, names,
+            STORY_RUNS) : writer.story(killNs - 1_000_000_000L, System.nanoTime(), killNs, names, STORY_RUNS);
         samples.add(new Sample(k, victimName, partition, pv.term(), gap.gapMs(), gap.resumeAfterKillMs(), newLeader,
             catchUpMs, story));
         double elapsedSec = (System.nanoTime() - started) / 1e9;
@@ -283,13 +286,19 @@ public final class FailoverBench {
   private static ClusterStatus.PartitionView leaderOf(LocalCluster cluster, int slot)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + PROGRESS_TIMEOUT_MS * 1_000_000L;
+    String last = "";
     while (true) {
-      ClusterStatus.PartitionView pv = partitionOf(cluster.status(), slot);
-      if (pv != null && pv.leader() != null) {
-        return pv;
+      try {
+        ClusterStatus.PartitionView pv = partitionOf(cluster.status(), slot);
+        if (pv != null && pv.leader() != null) {
+          return pv;
+        }
+        last = pv == null ? "no node reports the partition" : "no serving leader";
+      } catch (IOException e) {
+        last = e.getMessage(); // nodes too busy to answer TIDE.STATUS in time: ask again
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("no leader for slot " + slot + " after " + PROGRESS_TIMEOUT_MS + " ms");
+        throw new IllegalStateException("no leader for slot " + slot + " after " + PROGRESS_TIMEOUT_MS + " ms: " + last);
       }
       Thread.sleep(POLL_MS);
     }

@@ -25,8 +25,8 @@ public final class FailoverTimeline {
   /**
    * One kill seen on the timeline.
    *
-   * @param killNs           when the killed process was gone
-   * @param lastAckBeforeNs  the last acknowledgement at or before the kill, or {@link #NONE}
+   * @param killNs           when the kill signal was sent
+   * @param lastAckBeforeNs  the last acknowledgement before writes resumed, or {@link #NONE}
    * @param firstAckAfterNs  the first acknowledgement after the kill, or {@link #NONE} (writes did not resume)
    */
   public record Gap(long killNs, long lastAckBeforeNs, long firstAckAfterNs) {
@@ -62,20 +62,50 @@ public final class FailoverTimeline {
             + acksNs[i]);
       }
     }
-    // first index whose ack is strictly after the kill
+    int lo = firstAfter(acksNs, count, killNs);
+    long before = lo == 0 ? NONE : acksNs[lo - 1];
+    long after = lo == count ? NONE : acksNs[lo];
+    return new Gap(killNs, before, after);
+  }
+
+  /**
+   * The gap around a kill when the writer records which node acknowledged each write: the first
+   * acknowledgement after {@code killNs} that did <em>not</em> come from the killed node, and the
+   * last acknowledgement before that one (which may come after the signal: a reply the victim
+   * sent before it died). So the kill instant can be taken when the signal is sent, without
+   * counting the victim's last in-flight replies as "writes resumed".
+   *
+   * @param ackNodes the node of each acknowledgement (same indexes as {@code acksNs})
+   * @param victim   the killed node's index in {@code ackNodes}' numbering
+   */
+  public static Gap gap(long[] acksNs, byte[] ackNodes, int count, long killNs, int victim) {
+    Gap plain = gap(acksNs, count, killNs); // checks the order
+    if (!plain.resumed()) {
+      return plain;
+    }
+    int i = firstAfter(acksNs, count, killNs);
+    while (i < count && ackNodes[i] == victim) {
+      i++;
+    }
+    if (i == count) {
+      return new Gap(killNs, count == 0 ? NONE : acksNs[count - 1], NONE);
+    }
+    return new Gap(killNs, i == 0 ? NONE : acksNs[i - 1], acksNs[i]);
+  }
+
+  /** Index of the first acknowledgement strictly after {@code t}, or {@code count}. */
+  private static int firstAfter(long[] acksNs, int count, long t) {
     int lo = 0;
     int hi = count;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (acksNs[mid] <= killNs) {
+      if (acksNs[mid] <= t) {
         lo = mid + 1;
       } else {
         hi = mid;
       }
     }
-    long before = lo == 0 ? NONE : acksNs[lo - 1];
-    long after = lo == count ? NONE : acksNs[lo];
-    return new Gap(killNs, before, after);
+    return lo;
   }
 
   /**

@@ -251,6 +251,16 @@ final class FailoverWriter implements Runnable {
     return n == 0 ? FailoverTimeline.NONE : ackNs[n - 1];
   }
 
+  /** Time of the last acknowledgement by a member other than {@code node}, or {@link FailoverTimeline#NONE}. */
+  long lastAckNotByNs(int node) {
+    for (int i = acked - 1; i >= 0; i--) {
+      if (ackNode[i] != node) {
+        return ackNs[i];
+      }
+    }
+    return FailoverTimeline.NONE;
+  }
+
   /** The acknowledgement times (only the first {@link #acked()} entries are meaningful). */
   long[] ackTimes() {
     return ackNs;
@@ -261,6 +271,11 @@ final class FailoverWriter implements Runnable {
       throw new IndexOutOfBoundsException(i + " >= " + acked);
     }
     return ackSeq[i];
+  }
+
+  /** Which member acknowledged each write (only the first {@link #acked()} entries are meaningful). */
+  byte[] ackNodes() {
+    return ackNode;
   }
 
   /** Index of the member that acknowledged the i-th acknowledged write. */

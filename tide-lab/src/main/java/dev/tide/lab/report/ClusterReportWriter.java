@@ -168,7 +168,8 @@ public final class ClusterReportWriter {
         + "%,d timeouts, %,d connection errors, %,d other errors, %,d given up%s%n", f.acked(), f.attempts(),
         f.moved(), f.tryAgain(), f.timeouts(), f.connectionErrors(), f.otherErrors(), f.givenUp(),
         f.lastOtherError() == null ? "" : " (last other error: " + f.lastOtherError() + ")"));
-    sb.append(f.missing() == 0 ? String.format(Locale.ROOT, "  verification: all %,d acknowledged writes present with "
+    sb.append(f.missing() < 0 ? "  verification: did not complete (below)\n"
+        : f.missing() == 0 ? String.format(Locale.ROOT, "  verification: all %,d acknowledged writes present with "
         + "their values%n", f.verified())
         : String.format(Locale.ROOT, "  verification: %,d of %,d acknowledged writes MISSING or different, e.g. %s%n",
             f.missing(), f.verified(), f.firstMissing()));

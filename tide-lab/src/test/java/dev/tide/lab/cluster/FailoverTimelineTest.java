@@ -75,6 +75,38 @@ class FailoverTimelineTest {
   }
 
   @Test
+  void repliesTheVictimSentBeforeItDiedDoNotCountAsResumed() {
+    // node 0 is killed at 25 ms; its in-flight replies arrive at 26 and 27 ms; node 1 answers from 600 ms
+    long[] t = acks(0, 10, 20, 26, 27, 600, 610);
+    byte[] by = {0, 0, 0, 0, 0, 1, 1};
+    FailoverTimeline.Gap g = FailoverTimeline.gap(t, by, t.length, 25 * MS, 0);
+    assertThat(g.lastAckBeforeNs()).isEqualTo(27 * MS);
+    assertThat(g.firstAckAfterNs()).isEqualTo(600 * MS);
+    assertThat(g.gapMs()).isCloseTo(573, within(1e-9));
+    assertThat(g.resumeAfterKillMs()).isCloseTo(575, within(1e-9));
+    // the plain variant would have called the victim's late reply a resumption
+    assertThat(FailoverTimeline.gap(t, t.length, 25 * MS).gapMs()).isCloseTo(6, within(1e-9));
+  }
+
+  @Test
+  void onlyTheVictimAnsweringAfterTheKillIsNoResumption() {
+    long[] t = acks(0, 10, 30);
+    byte[] by = {2, 2, 2};
+    FailoverTimeline.Gap g = FailoverTimeline.gap(t, by, t.length, 25 * MS, 2);
+    assertThat(g.resumed()).isFalse();
+    assertThat(g.gapMs()).isNaN();
+  }
+
+  @Test
+  void writesAlreadyOnAnotherNodeResumeAtOnce() {
+    // the writer was talking to node 1 when node 0 (leader of something else) died
+    long[] t = acks(0, 10, 20, 30);
+    byte[] by = {1, 1, 1, 1};
+    FailoverTimeline.Gap g = FailoverTimeline.gap(t, by, t.length, 25 * MS, 0);
+    assertThat(g.gapMs()).isCloseTo(10, within(1e-9));
+  }
+
+  @Test
   void refusesATimelineOutOfOrder() {
     long[] t = acks(0, 20, 10);
     assertThatThrownBy(() -> FailoverTimeline.gap(t, t.length, 5 * MS)).isInstanceOf(IllegalArgumentException.class)
