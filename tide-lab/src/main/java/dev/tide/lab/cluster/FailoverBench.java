@@ -85,8 +85,6 @@ public final class FailoverBench {
                       double resumeAfterKillMs, String newLeader, double catchUpMs, String story) {
   }
 
-  /** Runs of events shown per kill. */
-  static final int STORY_RUNS = 12;
 
   /**
    * What a failover run found.
@@ -189,8 +187,8 @@ public final class FailoverBench {
         cluster.startNode(victim);
         awaitWhole(cluster);
         double catchUpMs = (System.nanoTime() - restartAt) / 1e6;
-        String story = gap.resumed() ? writer.story(gap.lastAckBeforeNs(), gap.firstAckAfterNs(), killNs, names,
-            STORY_RUNS) : writer.story(killNs - 1_000_000_000L, System.nanoTime(), killNs, names, STORY_RUNS);
+        String story = gap.resumed() ? writer.story(gap.lastAckBeforeNs(), gap.firstAckAfterNs(), killNs, names)
+            : writer.story(killNs - 1_000_000_000L, System.nanoTime(), killNs, names);
         samples.add(new Sample(k, victimName, partition, pv.term(), gap.gapMs(), gap.resumeAfterKillMs(), newLeader,
             catchUpMs, story));
         double elapsedSec = (System.nanoTime() - started) / 1e9;

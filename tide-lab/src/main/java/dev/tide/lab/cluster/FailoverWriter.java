@@ -169,7 +169,7 @@ final class FailoverWriter implements Runnable {
     }
   }
 
-  private void event(long ns, Event kind, int node) {
+  void event(long ns, Event kind, int node) {
     troubleSinceAck = true;
     int i = events;
     if (i < MAX_EVENTS) {
@@ -181,37 +181,33 @@ final class FailoverWriter implements Runnable {
   }
 
   /**
-   * What the writer saw between {@code fromNs} and {@code toNs}, runs of the same event on the
-   * same node folded: {@code "+0 REFUSED n1; +1 MOVED n1 x12; +315 TRYAGAIN n2 x20; +612 ACK n2"},
-   * times in ms after {@code zeroNs}. At most {@code maxRuns} runs, then "...".
+   * What the writer saw between {@code fromNs} and {@code toNs}: each kind of event on each node,
+   * in order of first appearance, with its count and the time of the last one, e.g.
+   * {@code "+115 REFUSED n1 x40 (to +410); +126 MOVED n1 x40 (to +410); +430 TRYAGAIN n3 x9 (to +560); +595 ACK n3"},
+   * times in ms after {@code zeroNs}.
    */
-  String story(long fromNs, long toNs, long zeroNs, List<String> names, int maxRuns) {
+  String story(long fromNs, long toNs, long zeroNs, List<String> names) {
     int n = events;
+    java.util.Map<Integer, long[]> seen = new java.util.LinkedHashMap<>(); // kind*256+node -> {first, last, count}
+    for (int i = 0; i < n; i++) {
+      if (eventNs[i] < fromNs || eventNs[i] > toNs) {
+        continue;
+      }
+      long t = eventNs[i];
+      long[] v = seen.computeIfAbsent(eventKind[i] * 256 + (eventNode[i] & 0xff), k -> new long[] {t, 0, 0});
+      v[1] = t;
+      v[2]++;
+    }
     StringBuilder sb = new StringBuilder();
-    int runs = 0;
-    int i = 0;
-    while (i < n && eventNs[i] < fromNs) {
-      i++;
-    }
-    while (i < n && eventNs[i] <= toNs) {
-      int j = i;
-      while (j + 1 < n && eventNs[j + 1] <= toNs && eventKind[j + 1] == eventKind[i] && eventNode[j + 1] == eventNode[i]) {
-        j++;
-      }
-      if (runs == maxRuns) {
-        sb.append("; ...");
-        break;
-      }
-      int node = eventNode[i];
-      sb.append(runs == 0 ? "" : "; ").append('+').append(Math.round((eventNs[i] - zeroNs) / 1e6)).append(' ')
-          .append(Event.values()[eventKind[i]]).append(' ')
+    seen.forEach((key, v) -> {
+      int node = (byte) (key % 256);
+      sb.append(sb.isEmpty() ? "" : "; ").append('+').append(Math.round((v[0] - zeroNs) / 1e6)).append(' ')
+          .append(Event.values()[key / 256]).append(' ')
           .append(node >= 0 && node < names.size() ? names.get(node) : "?");
-      if (j > i) {
-        sb.append(" x").append(j - i + 1);
+      if (v[2] > 1) {
+        sb.append(" x").append(v[2]).append(" (to +").append(Math.round((v[1] - zeroNs) / 1e6)).append(')');
       }
-      runs++;
-      i = j + 1;
-    }
+    });
     return sb.toString();
   }
 

@@ -24,6 +24,23 @@ class ClusterBenchPartsTest {
   }
 
   @Test
+  void theWritersStoryFoldsEventsByKindAndNode() {
+    FailoverWriter w = new FailoverWriter(List.of(new java.net.InetSocketAddress("127.0.0.1", 1)), 100, "{t}");
+    long kill = 1_000_000_000L;
+    long ms = 1_000_000L;
+    w.event(kill - 5 * ms, FailoverWriter.Event.TIMEOUT, 0); // before the window: left out
+    w.event(kill + 115 * ms, FailoverWriter.Event.REFUSED, 0);
+    w.event(kill + 126 * ms, FailoverWriter.Event.MOVED, 0);
+    w.event(kill + 300 * ms, FailoverWriter.Event.REFUSED, 0);
+    w.event(kill + 310 * ms, FailoverWriter.Event.MOVED, 0);
+    w.event(kill + 430 * ms, FailoverWriter.Event.TRYAGAIN, 2);
+    w.event(kill + 431 * ms, FailoverWriter.Event.MOVED, -1);
+    w.event(kill + 595 * ms, FailoverWriter.Event.ACK, 2);
+    assertThat(w.story(kill, kill + 595 * ms, kill, List.of("n1", "n2", "n3"))).isEqualTo(
+        "+115 REFUSED n1 x2 (to +300); +126 MOVED n1 x2 (to +310); +430 TRYAGAIN n3; +431 MOVED ?; +595 ACK n3");
+  }
+
+  @Test
   void threadNamesGroupWithoutTheirNumbers() {
     assertThat(ProcessCpu.group("tide-io-3")).isEqualTo("tide-io");
     assertThat(ProcessCpu.group("ZWorkerOld#1")).isEqualTo("ZWorkerOld");
