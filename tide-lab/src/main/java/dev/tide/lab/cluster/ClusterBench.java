@@ -180,7 +180,7 @@ public final class ClusterBench {
     boolean tide = target instanceof TideClusterTarget;
     try (Driver driver = target.connect(io, plan.guard(), plan.clients(), plan.timeoutNs())) {
       log.println("cluster: " + eta.begin(name + ": preload and warm-up", System.nanoTime()));
-      preload(driver, name);
+      String preloadNote = preload(driver, name);
       if (plan.warmupNs() > 0) {
         new LoadRunner(driver, plan.workload(0.5), closed(plan.warmupNs()), name + " warm-up", Progress.NONE).run();
       }
@@ -228,7 +228,8 @@ public final class ClusterBench {
       } else {
         log.println("cluster: " + name + ": no SET peak to take half of; skipping the latency phase");
       }
-      ClusterFigures f = figures(target, set, get, half, halfRate, cpuPerSet);
+      ClusterFigures f = figures(target, preloadNote == null ? target.description()
+          : target.description() + "; " + preloadNote, set, get, half, halfRate, cpuPerSet);
       return new TargetOutcome(f, set, get, half, consensus, groups, clientPerSet, profile);
     }
   }
@@ -236,16 +237,19 @@ public final class ClusterBench {
   /**
    * Writes every key once; a pass with more than 1% failures (an election under a starved CPU
    * can outlast the driver's retries) is repeated, up to {@link #PRELOAD_PASSES} times: the
-   * writes are idempotent SETs.
+   * writes are idempotent SETs. If the last pass still fails, the run goes on (a GET of a key
+   * that is missing is still a read through the same path) and the note is returned for the
+   * report; null when the preload succeeded.
    */
-  private void preload(Driver driver, String name) throws InterruptedException {
+  private String preload(Driver driver, String name) throws InterruptedException {
     for (int pass = 1; ; pass++) {
       try {
         Benchmark.preload(driver, plan.workload(0), name, log);
-        return;
+        return null;
       } catch (IllegalStateException e) {
         if (pass >= PRELOAD_PASSES) {
-          throw e;
+          log.println("cluster: " + name + ": " + e.getMessage() + "; going on with the keys that were written");
+          return "preload incomplete after " + PRELOAD_PASSES + " passes (" + e.getMessage() + ")";
         }
         log.println("cluster: " + name + ": " + e.getMessage() + "; preloading again");
       }
@@ -266,12 +270,12 @@ public final class ClusterBench {
     return r;
   }
 
-  static ClusterFigures figures(Target target, RunResult set, RunResult get, RunResult half, double halfRate,
-                                double cpuPerSet) {
+  static ClusterFigures figures(Target target, String description, RunResult set, RunResult get, RunResult half,
+                                double halfRate, double cpuPerSet) {
     double n = Double.NaN;
     long errors = set.errors() + get.errors() + (half == null ? 0 : half.errors());
     long retries = set.retries() + get.retries() + (half == null ? 0 : half.retries());
-    return new ClusterFigures(target.name(), target.description(), null, set.throughputOpsPerSec(),
+    return new ClusterFigures(target.name(), description, null, set.throughputOpsPerSec(),
         set.percentileMs(50), set.percentileMs(99), get.throughputOpsPerSec(), get.percentileMs(50),
         get.percentileMs(99), half == null ? n : halfRate, half == null ? n : half.throughputOpsPerSec(),
         half == null ? n : half.percentileMs(50), half == null ? n : half.percentileMs(99),

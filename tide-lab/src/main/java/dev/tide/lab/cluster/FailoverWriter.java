@@ -111,7 +111,6 @@ final class FailoverWriter implements Runnable {
             }
             attempts.increment();
             Object reply = conn.call("SET", key, value);
-            failedInARow = 0;
             if (!(reply instanceof RespClient.Error e)) {
               int i = acked;
               long now = System.nanoTime();
@@ -157,7 +156,8 @@ final class FailoverWriter implements Runnable {
             conn = drop(conn);
             node = (node + 1) % members.size();
             // The first failure moves on at once (the next member answers MOVED or TRYAGAIN); a
-            // second one without an ack in between means no member knows a live leader yet: wait.
+            // second one without an ack in between means no member knows a live leader yet (the
+            // others still redirect to the dead one): wait before the next attempt.
             if (++failedInARow >= 2) {
               pause();
             }

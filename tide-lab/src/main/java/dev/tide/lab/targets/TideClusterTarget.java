@@ -244,8 +244,16 @@ public final class TideClusterTarget implements Target {
     return out;
   }
 
+  /** Set (to anything) to keep a tide-cluster target's data root and node logs after it stops, for a post-mortem. */
+  public static final String KEEP_DATA_ENV = "TIDE_LAB_KEEP_DATA";
+
   @Override
   public void close() {
+    if (System.getenv(KEEP_DATA_ENV) != null) {
+      System.err.println("lab: tide-cluster data and node logs kept in " + closeKeepingData() + " (" + KEEP_DATA_ENV
+          + " is set)");
+      return;
+    }
     closeQuietly(cluster, root);
   }
 
