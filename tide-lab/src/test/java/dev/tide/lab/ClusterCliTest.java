@@ -25,14 +25,14 @@ class ClusterCliTest {
     assertThat(o.code()).isZero();
     assertThat(o.out()).contains("targets: tide-cluster, redis-cluster, etcd")
         .contains("64 clients (connections per node, one request outstanding each)")
-        .contains("10000 keys, 100-byte values; warm-up 10 s; each phase 20 s")
+        .contains("10000 keys, 100-byte values; warm-up 10 s or more, until throughput is stable; each phase 20 s")
         .doesNotContain("failover:");
   }
 
   @Test
   void quickShortensPhasesAndKillsButExplicitValuesWin() {
-    assertThat(run("cluster", "--quick", "--dry-run").out()).contains("warm-up 3 s; each phase 5 s");
-    assertThat(run("cluster", "--quick", "--seconds", "8", "--dry-run").out()).contains("warm-up 3 s; each phase 8 s");
+    assertThat(run("cluster", "--quick", "--dry-run").out()).contains("warm-up 3 s or more, until throughput is stable; each phase 5 s");
+    assertThat(run("cluster", "--quick", "--seconds", "8", "--dry-run").out()).contains("warm-up 3 s or more, until throughput is stable; each phase 8 s");
     assertThat(run("cluster", "--quick", "--failover", "--dry-run").out()).contains("failover: 5 kill -9");
     assertThat(run("cluster", "--failover", "--kills", "30", "--dry-run").out()).contains("failover: 30 kill -9");
     assertThat(run("failover", "--dry-run").out()).contains("failover: 20 kill -9");

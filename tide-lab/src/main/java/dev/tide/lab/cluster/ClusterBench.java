@@ -37,6 +37,12 @@ public final class ClusterBench {
 
   /** Most requests in one phase: the duration ends a phase long before on this machine. */
   static final long MAX_REQUESTS_PER_PHASE = RunConfig.MAX_REQUESTS;
+  /** Warm-up steps after the minimum, each compared with the one before. */
+  static final long WARMUP_STEP_NS = 5_000_000_000L;
+  /** Two warm-up steps within this fraction of each other: throughput is stable. */
+  static final double WARMUP_STABLE_FRACTION = 0.10;
+  /** Longest warm-up (unless --warmup asks for more). */
+  static final long WARMUP_MAX_NS = 60_000_000_000L;
   /** Preload passes before a target is given up. */
   static final int PRELOAD_PASSES = 3;
   /** Thread groups listed per target in the CPU breakdown. */
@@ -180,10 +186,9 @@ public final class ClusterBench {
     boolean tide = target instanceof TideClusterTarget;
     try (Driver driver = target.connect(io, plan.guard(), plan.clients(), plan.timeoutNs())) {
       log.println("cluster: " + eta.begin(name + ": preload and warm-up", System.nanoTime()));
-      String preloadNote = preload(driver, name);
-      if (plan.warmupNs() > 0) {
-        new LoadRunner(driver, plan.workload(0.5), closed(plan.warmupNs()), name + " warm-up", Progress.NONE).run();
-      }
+      String notes = preload(driver, name);
+      String warmupNote = warmUp(driver, name);
+      notes = notes == null ? warmupNote : notes + "; " + warmupNote;
 
       log.println("cluster: " + eta.begin(name + ": " + ClusterBenchPlan.SET_PEAK, System.nanoTime()));
       ClusterStatus before = tide ? statusOrNull((TideClusterTarget) target) : null;
@@ -228,8 +233,7 @@ public final class ClusterBench {
       } else {
         log.println("cluster: " + name + ": no SET peak to take half of; skipping the latency phase");
       }
-      ClusterFigures f = figures(target, preloadNote == null ? target.description()
-          : target.description() + "; " + preloadNote, set, get, half, halfRate, cpuPerSet);
+      ClusterFigures f = figures(target, target.description() + "; " + notes, set, get, half, halfRate, cpuPerSet);
       return new TargetOutcome(f, set, get, half, consensus, groups, clientPerSet, profile);
     }
   }
@@ -254,6 +258,36 @@ public final class ClusterBench {
         log.println("cluster: " + name + ": " + e.getMessage() + "; preloading again");
       }
     }
+  }
+
+  /**
+   * Warms up until throughput is stable, as the project's measurement rule asks (JIT warm-up of
+   * three JVMs on two cores takes longer than of one): closed loop, half reads, at least
+   * {@code --warmup}, then {@link #WARMUP_STEP_NS} steps until two steps in a row differ by less
+   * than {@link #WARMUP_STABLE_FRACTION}, at most {@link #WARMUP_MAX_NS} in all.
+   *
+   * @return a note on how long it took, for the report
+   */
+  private String warmUp(Driver driver, String name) throws InterruptedException {
+    if (plan.warmupNs() == 0) {
+      return "no warm-up";
+    }
+    long start = System.nanoTime();
+    double last = new LoadRunner(driver, plan.workload(0.5), closed(plan.warmupNs()), name + " warm-up",
+        Progress.NONE).run().throughputOpsPerSec();
+    while (System.nanoTime() - start + WARMUP_STEP_NS <= Math.max(WARMUP_MAX_NS, plan.warmupNs())) {
+      double now = new LoadRunner(driver, plan.workload(0.5), closed(WARMUP_STEP_NS), name + " warm-up",
+          Progress.NONE).run().throughputOpsPerSec();
+      boolean stable = last > 0 && Math.abs(now - last) / last < WARMUP_STABLE_FRACTION;
+      log.println(String.format(Locale.ROOT, "cluster: %s: warm-up %.0f s, %,.0f ops/s (before: %,.0f)%s", name,
+          (System.nanoTime() - start) / 1e9, now, last, stable ? ": stable" : ""));
+      last = now;
+      if (stable) {
+        return String.format(Locale.ROOT, "warm-up %.0f s (stable)", (System.nanoTime() - start) / 1e9);
+      }
+    }
+    return String.format(Locale.ROOT, "warm-up %.0f s (throughput still moving by more than %.0f%% per %d s)",
+        (System.nanoTime() - start) / 1e9, WARMUP_STABLE_FRACTION * 100, WARMUP_STEP_NS / 1_000_000_000L);
   }
 
   private RunConfig closed(long durationNs) {

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * Everything {@code ./tide bench cluster} does, fixed before the first target starts so every
  * target is measured the same way.
  *
- * <p>Per target, in order: start it; preload the key space; warm up (closed loop, half reads);
+ * <p>Per target, in order: start it; preload the key space; warm up (closed loop, half reads,
+ * at least {@code warmupNs} and until throughput is stable);
  * <b>SET peak</b> (closed loop, writes only, {@code clients} connections each with one request
  * outstanding); <b>GET peak</b> (the same, reads only); <b>SET at half of the peak</b> (open loop
  * at half of that target's own SET peak, latency from the intended start); stop it.
@@ -112,7 +113,7 @@ public record ClusterBenchPlan(List<String> targets, long measureNs, long warmup
     for (String t : targets) {
       double start = t.equals(ClusterTable.TIDE) ? 30 : 5;
       eta.add(t + ": start", start);
-      eta.add(t + ": preload and warm-up", 5 + warmupSec());
+      eta.add(t + ": preload and warm-up", 5 + warmupSec() + (warmupSec() > 0 ? 5 : 0));
       eta.add(t + ": " + SET_PEAK, measureSec() + 1);
       eta.add(t + ": " + GET_PEAK, measureSec() + 1);
       eta.add(t + ": " + SET_HALF, measureSec() + 1);
@@ -129,7 +130,8 @@ public record ClusterBenchPlan(List<String> targets, long measureNs, long warmup
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "targets: %s%n", String.join(", ", targets)));
     sb.append(String.format(Locale.ROOT, "load: %d clients (connections per node, one request outstanding each); "
-        + "%d keys, %d-byte values; warm-up %.0f s; each phase %.0f s%n", clients, keys, valueBytes, warmupSec(),
+        + "%d keys, %d-byte values; warm-up %.0f s or more, until throughput is stable; each phase %.0f s%n", clients,
+        keys, valueBytes, warmupSec(),
         measureSec()));
     sb.append("phases per target: preload, warm-up (50% GET), " + SET_PEAK + " (closed loop), " + GET_PEAK
         + " (closed loop), " + SET_HALF + " (open loop at 50% of its own SET peak)\n");
