@@ -160,6 +160,13 @@ public final class ClusterReportWriter {
     rows.add(FAILOVER_HEADERS);
     rows.addAll(failoverRows(f));
     sb.append(indent(table(rows)));
+    sb.append(failoverDetails(f));
+    return sb.toString();
+  }
+
+  /** The writer's story per kill, its counters, the verification and any early stop. */
+  static String failoverDetails(FailoverBench.Result f) {
+    StringBuilder sb = new StringBuilder();
     sb.append("  what the writer saw from its last ack before each kill to its first after (ms after the kill):\n");
     for (FailoverBench.Sample s : f.samples()) {
       sb.append("    ").append(s.kill()).append(": ").append(s.story()).append('\n');
@@ -251,6 +258,9 @@ public final class ClusterReportWriter {
       for (ClusterBench.TargetOutcome t : o.targets()) {
         sb.append("<li><b>").append(SvgChart.esc(t.figures().target())).append("</b>: ")
             .append(SvgChart.esc(t.figures().description()));
+        if (t.figures().failure() != null) {
+          sb.append("<br><b>failed:</b> ").append(SvgChart.esc(t.figures().failure()));
+        }
         if (t.consensus() != null) {
           sb.append(SvgChart.esc(String.format(Locale.ROOT, ". Raft in the SET peak: %,d writes in %,d log entries "
               + "(%.1f per entry); leaders per node %s", t.consensus().writes(), t.consensus().entries(),
@@ -312,7 +322,7 @@ public final class ClusterReportWriter {
       sb.append(chart.render());
     }
     sb.append(htmlTable(FAILOVER_HEADERS, failoverRows(f), false));
-    sb.append("<pre class=\"meta\">").append(SvgChart.esc(failoverText(f))).append("</pre></section>");
+    sb.append("<pre class=\"meta\">").append(SvgChart.esc(failoverDetails(f))).append("</pre></section>");
     return sb.toString();
   }
 
