@@ -192,13 +192,11 @@ public final class ClusterBench {
 
       log.println("cluster: " + eta.begin(name + ": " + ClusterBenchPlan.SET_PEAK, System.nanoTime()));
       ClusterStatus before = tide ? statusOrNull((TideClusterTarget) target) : null;
-      Jfr jfr = tide && plan.profile() ? Jfr.start(target.pids(), directory.resolve("profile"), log) : null;
       ProcessCpu.Snapshot cpu0 = ProcessCpu.take(target.pids());
       ProcessCpu.Snapshot self0 = ProcessCpu.take(List.of(ProcessHandle.current().pid()));
       RunResult set = phase(driver, plan.workload(0), closed(plan.measureNs()), name + " " + ClusterBenchPlan.SET_PEAK);
       ProcessCpu.Snapshot cpu1 = ProcessCpu.take(target.pids());
       ProcessCpu.Snapshot self1 = ProcessCpu.take(List.of(ProcessHandle.current().pid()));
-      String profile = jfr == null ? null : jfr.stopAndSummarise();
       ClusterStatus after = tide ? statusOrNull((TideClusterTarget) target) : null;
       Consensus consensus = tide ? consensus(before, after, set.ok()) : null;
       double serverNs = ProcessCpu.totalNs(cpu0, cpu1);
@@ -232,6 +230,18 @@ public final class ClusterBench {
             name + " " + ClusterBenchPlan.SET_HALF);
       } else {
         log.println("cluster: " + name + ": no SET peak to take half of; skipping the latency phase");
+      }
+      String profile = null;
+      if (tide && plan.profile()) {
+        // A separate SET phase under JFR, after the measured ones: starting a recording costs each
+        // JVM a second or two of CPU, which must not land in the figures.
+        log.println("cluster: " + eta.begin(name + ": " + ClusterBenchPlan.SET_PROFILED, System.nanoTime()));
+        Jfr jfr = Jfr.start(target.pids(), directory.resolve("profile"), log);
+        RunResult profiled = phase(driver, plan.workload(0), closed(plan.measureNs()),
+            name + " " + ClusterBenchPlan.SET_PROFILED);
+        profile = String.format(Locale.ROOT, "SET closed loop under JFR: %,.0f ops/s, p50 %s ms, p99 %s ms%n%n",
+            profiled.throughputOpsPerSec(), ClusterTable.ms(profiled.percentileMs(50)),
+            ClusterTable.ms(profiled.percentileMs(99))) + jfr.stopAndSummarise();
       }
       ClusterFigures f = figures(target, target.description() + "; " + notes, set, get, half, halfRate, cpuPerSet);
       return new TargetOutcome(f, set, get, half, consensus, groups, clientPerSet, profile);

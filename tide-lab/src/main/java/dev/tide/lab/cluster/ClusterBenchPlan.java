@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *                 Cluster drivers open one connection per lane to every node.
  * @param measureNs  length of each measured phase
  * @param kills      failover: leader kills (when {@code failover})
- * @param profile    record JFR on the Tide nodes during the SET peak and summarise hot methods
+ * @param profile    run one more SET phase on Tide with JFR on every node and summarise hot methods
  */
 public record ClusterBenchPlan(List<String> targets, long measureNs, long warmupNs, int clients, long keys,
                                int valueBytes, long timeoutNs, int nodes, int partitions, boolean failover, int kills,
@@ -106,6 +106,8 @@ public record ClusterBenchPlan(List<String> targets, long measureNs, long warmup
   public static final String SET_PEAK = "SET peak";
   public static final String GET_PEAK = "GET peak";
   public static final String SET_HALF = "SET at half peak";
+  /** With --profile, Tide only: a SET peak again, under JFR, not in the figures. */
+  public static final String SET_PROFILED = "SET under JFR";
 
   /** The steps and a guess of their lengths (start-up and preload measured on this 2-core machine). */
   Eta eta() {
@@ -117,6 +119,9 @@ public record ClusterBenchPlan(List<String> targets, long measureNs, long warmup
       eta.add(t + ": " + SET_PEAK, measureSec() + 1);
       eta.add(t + ": " + GET_PEAK, measureSec() + 1);
       eta.add(t + ": " + SET_HALF, measureSec() + 1);
+      if (profile && t.equals(ClusterTable.TIDE)) {
+        eta.add(t + ": " + SET_PROFILED, measureSec() + 10);
+      }
       eta.add(t + ": stop", t.equals(ClusterTable.TIDE) ? 3 : 1);
     }
     if (failover) {
@@ -140,7 +145,7 @@ public record ClusterBenchPlan(List<String> targets, long measureNs, long warmup
           writeTimeoutMs));
     }
     if (profile) {
-      sb.append("profile: JFR on the Tide nodes during the SET peak\n");
+      sb.append("profile: one more SET phase on Tide with JFR on every node (not in the figures)\n");
     }
     Eta eta = eta();
     sb.append("steps: ").append(eta.size()).append(", estimated ").append(Eta.format(eta.totalSec())).append('\n');

@@ -39,6 +39,9 @@ public final class ClusterReportWriter {
       new Phase("set-half", ClusterBenchPlan.SET_HALF, "open loop at half of each target's SET peak, SET only",
           ClusterBench.TargetOutcome::setHalf));
 
+  /** Error texts listed per phase in the summary (most frequent first); the phase's JSON has them all. */
+  static final int ERROR_KINDS_SHOWN = 3;
+
   private ClusterReportWriter() {
   }
 
@@ -125,7 +128,14 @@ public final class ClusterReportWriter {
           RunResult r = ph.result().apply(t);
           if (r != null && (r.errors() > 0 || r.retries() > 0)) {
             sb.append(String.format(Locale.ROOT, "  %s: %,d errors, %,d retries", ph.title(), r.errors(), r.retries()));
-            r.errorCounts().forEach((k, v) -> sb.append(String.format(Locale.ROOT, "; %,d x %s", v, k)));
+            List<java.util.Map.Entry<String, Long>> kinds = new ArrayList<>(r.errorCounts().entrySet());
+            kinds.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+            for (java.util.Map.Entry<String, Long> k : kinds.subList(0, Math.min(ERROR_KINDS_SHOWN, kinds.size()))) {
+              sb.append(String.format(Locale.ROOT, "; %,d x %s", k.getValue(), k.getKey()));
+            }
+            if (kinds.size() > ERROR_KINDS_SHOWN) {
+              sb.append("; ").append(kinds.size() - ERROR_KINDS_SHOWN).append(" more kinds in result.json of the phase");
+            }
             sb.append('\n');
           }
         }
@@ -137,7 +147,7 @@ public final class ClusterReportWriter {
     }
     for (ClusterBench.TargetOutcome t : o.targets()) {
       if (t.profile() != null) {
-        sb.append("\nprofile of ").append(t.figures().target()).append(" in the SET peak (jfr view hot-methods):\n")
+        sb.append("\nprofile of ").append(t.figures().target()).append(" (jfr view hot-methods per node):\n")
             .append(t.profile());
       }
     }
