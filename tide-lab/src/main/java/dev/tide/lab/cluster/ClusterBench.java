@@ -43,6 +43,8 @@ public final class ClusterBench {
   static final double WARMUP_STABLE_FRACTION = 0.10;
   /** Longest warm-up (unless --warmup asks for more). */
   static final long WARMUP_MAX_NS = 60_000_000_000L;
+  /** Pause between starting JFR and the profiled phase. */
+  static final long JFR_SETTLE_MS = 5_000;
   /** Preload passes before a target is given up. */
   static final int PRELOAD_PASSES = 3;
   /** Thread groups listed per target in the CPU breakdown. */
@@ -66,9 +68,14 @@ public final class ClusterBench {
   }
 
   /** One target's phases and figures. */
+  /**
+   * One target's phases and figures.
+   *
+   * @param machineCpu the whole machine's CPU shares during the SET peak (null when unknown)
+   */
   public record TargetOutcome(ClusterFigures figures, RunResult setPeak, RunResult getPeak, RunResult setHalf,
                               Consensus consensus, List<CpuGroup> cpuGroups, double clientCpuUsPerSet,
-                              String profile) {
+                              MachineCpu machineCpu, String profile) {
   }
 
   /** The whole run. */
@@ -178,7 +185,7 @@ public final class ClusterBench {
 
   private static TargetOutcome failed(String name, String description, String failure) {
     return new TargetOutcome(ClusterFigures.failed(name, description, failure), null, null, null, null, List.of(),
-        Double.NaN, null);
+        Double.NaN, null, null);
   }
 
   private TargetOutcome measure(Target target, ClientIo io, Eta eta, Path directory) throws InterruptedException {
@@ -194,9 +201,11 @@ public final class ClusterBench {
       ClusterStatus before = tide ? statusOrNull((TideClusterTarget) target) : null;
       ProcessCpu.Snapshot cpu0 = ProcessCpu.take(target.pids());
       ProcessCpu.Snapshot self0 = ProcessCpu.take(List.of(ProcessHandle.current().pid()));
+      MachineCpu.Reading machine0 = MachineCpu.read();
       RunResult set = phase(driver, plan.workload(0), closed(plan.measureNs()), name + " " + ClusterBenchPlan.SET_PEAK);
       ProcessCpu.Snapshot cpu1 = ProcessCpu.take(target.pids());
       ProcessCpu.Snapshot self1 = ProcessCpu.take(List.of(ProcessHandle.current().pid()));
+      MachineCpu machineCpu = MachineCpu.between(machine0, MachineCpu.read());
       ClusterStatus after = tide ? statusOrNull((TideClusterTarget) target) : null;
       Consensus consensus = tide ? consensus(before, after, set.ok()) : null;
       double serverNs = ProcessCpu.totalNs(cpu0, cpu1);
@@ -215,8 +224,8 @@ public final class ClusterBench {
             + "leaders %s", name, consensus.writes(), consensus.entries(), consensus.writesPerEntry(),
             consensus.leadersPerNode()));
       }
-      log.println(String.format(Locale.ROOT, "cluster: %s: server CPU %.1f µs per SET, client CPU %.1f µs per SET",
-          name, cpuPerSet, clientPerSet));
+      log.println(String.format(Locale.ROOT, "cluster: %s: server CPU %.1f µs per SET, client CPU %.1f µs per SET; "
+          + "machine %s", name, cpuPerSet, clientPerSet, machineCpu == null ? "n/a" : machineCpu.describe()));
 
       log.println("cluster: " + eta.begin(name + ": " + ClusterBenchPlan.GET_PEAK, System.nanoTime()));
       RunResult get = phase(driver, plan.workload(1), closed(plan.measureNs()), name + " " + ClusterBenchPlan.GET_PEAK);
@@ -237,6 +246,7 @@ public final class ClusterBench {
         // JVM a second or two of CPU, which must not land in the figures.
         log.println("cluster: " + eta.begin(name + ": " + ClusterBenchPlan.SET_PROFILED, System.nanoTime()));
         Jfr jfr = Jfr.start(target.pids(), directory.resolve("profile"), log);
+        Thread.sleep(JFR_SETTLE_MS); // JFR's own start-up work (classes, compilation) stays out of the phase
         RunResult profiled = phase(driver, plan.workload(0), closed(plan.measureNs()),
             name + " " + ClusterBenchPlan.SET_PROFILED);
         profile = String.format(Locale.ROOT, "SET closed loop under JFR: %,.0f ops/s, p50 %s ms, p99 %s ms%n%n",
@@ -244,7 +254,7 @@ public final class ClusterBench {
             ClusterTable.ms(profiled.percentileMs(99))) + jfr.stopAndSummarise();
       }
       ClusterFigures f = figures(target, target.description() + "; " + notes, set, get, half, halfRate, cpuPerSet);
-      return new TargetOutcome(f, set, get, half, consensus, groups, clientPerSet, profile);
+      return new TargetOutcome(f, set, get, half, consensus, groups, clientPerSet, machineCpu, profile);
     }
   }
 

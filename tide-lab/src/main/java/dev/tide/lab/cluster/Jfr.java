@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A JFR recording ({@code settings=profile}: method samples every 10-20 ms, locks, I/O) on server
+ * A JFR recording ({@code settings=default}: method samples every 20 ms; {@code profile}'s 10 ms
+ * sampling of ~250 threads in each of three JVMs on two cores stalled the cluster) on server
  * JVMs by PID, started and stopped with {@code jcmd} from this JDK, summarised with
  * {@code jfr view hot-methods}. The {@code .jfr} files stay in the result directory for JDK Mission
  * Control or {@code jfr print}.
@@ -41,7 +42,7 @@ final class Jfr {
     List<Long> started = new ArrayList<>();
     for (long pid : pids) {
       String out = tool(List.of(jdkTool("jcmd"), Long.toString(pid), "JFR.start", "name=" + RECORDING,
-          "settings=profile", "filename=" + file(dir, pid)));
+          "settings=default", "filename=" + file(dir, pid)));
       if (out.contains("Started recording")) {
         started.add(pid);
       } else {

@@ -117,6 +117,9 @@ public final class ClusterReportWriter {
           sb.append(String.format(Locale.ROOT, "  CPU per SET in the SET peak: servers %s µs, load generator %.1f µs%n",
               ClusterTable.num(t.figures().serverCpuUsPerSet()), t.clientCpuUsPerSet()));
         }
+        if (t.machineCpu() != null) {
+          sb.append("  machine CPU in the SET peak: ").append(t.machineCpu().describe()).append('\n');
+        }
         if (!t.cpuGroups().isEmpty()) {
           sb.append("  server CPU by thread in the SET peak (µs per SET, share):");
           for (ClusterBench.CpuGroup g : t.cpuGroups()) {
@@ -276,6 +279,9 @@ public final class ClusterReportWriter {
               + "(%.1f per entry); leaders per node %s", t.consensus().writes(), t.consensus().entries(),
               t.consensus().writesPerEntry(), t.consensus().leadersPerNode())));
         }
+        if (t.machineCpu() != null) {
+          sb.append("<br>machine CPU in the SET peak: ").append(SvgChart.esc(t.machineCpu().describe()));
+        }
         if (!t.cpuGroups().isEmpty()) {
           sb.append("<br>server CPU by thread in the SET peak (µs per SET): ");
           for (ClusterBench.CpuGroup g : t.cpuGroups()) {
@@ -390,6 +396,9 @@ public final class ClusterReportWriter {
             .key("writesPerEntry").num(t.consensus().writesPerEntry())
             .key("leadersPerNode").str(t.consensus().leadersPerNode()).end();
       }
+      if (t.machineCpu() != null) {
+        MachineCpuJson.write(j, t.machineCpu());
+      }
       j.key("cpuByThread").beginArray();
       for (ClusterBench.CpuGroup g : t.cpuGroups()) {
         j.begin().key("group").str(g.group()).key("usPerSet").num(g.usPerSet()).key("share").num(g.share()).end();
@@ -410,6 +419,14 @@ public final class ClusterReportWriter {
     }
     j.end();
     return j + "\n";
+  }
+
+  /** The machine's CPU shares as JSON fields. */
+  private static final class MachineCpuJson {
+    static void write(Json j, dev.tide.lab.cluster.MachineCpu c) {
+      j.key("machineCpuInSetPeak").begin().key("user").num(c.user()).key("system").num(c.system())
+          .key("iowait").num(c.iowait()).key("idle").num(c.idle()).key("steal").num(c.steal()).end();
+    }
   }
 
   private static void machine(Json j, MachineInfo m, String loadAtEnd) {

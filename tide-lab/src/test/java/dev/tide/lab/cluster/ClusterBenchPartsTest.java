@@ -73,6 +73,20 @@ class ClusterBenchPartsTest {
   }
 
   @Test
+  void machineCpuSharesComeFromTwoProcStatLines() {
+    MachineCpu.Reading a = MachineCpu.parse("cpu  1000 0 500 3000 100 0 0 0 0 0");
+    MachineCpu.Reading b = MachineCpu.parse("cpu  1400 100 600 3100 300 50 50 0 0 0");
+    MachineCpu c = MachineCpu.between(a, b); // 1000 jiffies passed: user+nice 500, system+irq+softirq 200
+    assertThat(c.user()).isEqualTo(0.5);
+    assertThat(c.system()).isEqualTo(0.2);
+    assertThat(c.iowait()).isEqualTo(0.2);
+    assertThat(c.idle()).isEqualTo(0.1);
+    assertThat(c.describe()).isEqualTo("user 50%, system 20%, iowait 20%, idle 10%, steal 0%");
+    assertThat(MachineCpu.between(a, a)).isNull();
+    assertThatThrownBy(() -> MachineCpu.parse("cpu0 1 2 3 4 5 6 7 8")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void etaCountsDownOverThePlannedSteps() {
     Eta eta = new Eta().add("a: start", 10).add("a: run", 20).add("b: start", 30);
     assertThat(eta.totalSec()).isEqualTo(60);
