@@ -74,7 +74,8 @@ final class ClusterCli {
         + "attempt (default ${DEFAULT-VALUE}).")
     int writeTimeoutMs = ClusterBenchPlan.DEFAULT_WRITE_TIMEOUT_MS;
 
-    @Option(names = "--profile", description = "One more SET phase on Tide with JFR on every node (not in the figures); hot methods in the report.")
+    @Option(names = "--profile", description = "One more SET phase on Tide with stack sampling of every node (jcmd Thread.print; not in the "
+        + "figures); busy threads and methods in the report.")
     boolean profile;
 
     @Option(names = "--dry-run", description = "Print the plan and its estimated length; start nothing.")

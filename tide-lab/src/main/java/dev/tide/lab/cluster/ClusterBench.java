@@ -43,8 +43,6 @@ public final class ClusterBench {
   static final double WARMUP_STABLE_FRACTION = 0.10;
   /** Longest warm-up (unless --warmup asks for more). */
   static final long WARMUP_MAX_NS = 60_000_000_000L;
-  /** Pause between starting JFR and the profiled phase. */
-  static final long JFR_SETTLE_MS = 5_000;
   /** Preload passes before a target is given up. */
   static final int PRELOAD_PASSES = 3;
   /** Thread groups listed per target in the CPU breakdown. */
@@ -242,16 +240,15 @@ public final class ClusterBench {
       }
       String profile = null;
       if (tide && plan.profile()) {
-        // A separate SET phase under JFR, after the measured ones: starting a recording costs each
-        // JVM a second or two of CPU, which must not land in the figures.
+        // A separate SET phase with stack sampling, after the measured ones: the dumps cost the
+        // nodes CPU, which must not land in the figures.
         log.println("cluster: " + eta.begin(name + ": " + ClusterBenchPlan.SET_PROFILED, System.nanoTime()));
-        Jfr jfr = Jfr.start(target.pids(), directory.resolve("profile"), log);
-        Thread.sleep(JFR_SETTLE_MS); // JFR's own start-up work (classes, compilation) stays out of the phase
+        StackSampler sampler = StackSampler.start(target.pids(), directory.resolve("profile"));
         RunResult profiled = phase(driver, plan.workload(0), closed(plan.measureNs()),
             name + " " + ClusterBenchPlan.SET_PROFILED);
-        profile = String.format(Locale.ROOT, "SET closed loop under JFR: %,.0f ops/s, p50 %s ms, p99 %s ms%n%n",
+        profile = String.format(Locale.ROOT, "SET closed loop while sampled: %,.0f ops/s, p50 %s ms, p99 %s ms%n",
             profiled.throughputOpsPerSec(), ClusterTable.ms(profiled.percentileMs(50)),
-            ClusterTable.ms(profiled.percentileMs(99))) + jfr.stopAndSummarise();
+            ClusterTable.ms(profiled.percentileMs(99))) + sampler.stopAndSummarise();
       }
       ClusterFigures f = figures(target, target.description() + "; " + notes, set, get, half, halfRate, cpuPerSet);
       return new TargetOutcome(f, set, get, half, consensus, groups, clientPerSet, machineCpu, profile);

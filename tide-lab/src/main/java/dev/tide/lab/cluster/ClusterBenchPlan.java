@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *                 Cluster drivers open one connection per lane to every node.
  * @param measureNs  length of each measured phase
  * @param kills      failover: leader kills (when {@code failover})
- * @param profile    run one more SET phase on Tide with JFR on every node and summarise hot methods
+ * @param profile    run one more SET phase on Tide, sampling every node's stacks ({@link StackSampler})
  */
 public record ClusterBenchPlan(List<String> targets, long measureNs, long warmupNs, int clients, long keys,
                                int valueBytes, long timeoutNs, int nodes, int partitions, boolean failover, int kills,
@@ -106,8 +106,8 @@ public record ClusterBenchPlan(List<String> targets, long measureNs, long warmup
   public static final String SET_PEAK = "SET peak";
   public static final String GET_PEAK = "GET peak";
   public static final String SET_HALF = "SET at half peak";
-  /** With --profile, Tide only: a SET peak again, under JFR, not in the figures. */
-  public static final String SET_PROFILED = "SET under JFR";
+  /** With --profile, Tide only: a SET peak again, with stack sampling, not in the figures. */
+  public static final String SET_PROFILED = "SET with stack sampling";
 
   /** The steps and a guess of their lengths (start-up and preload measured on this 2-core machine). */
   Eta eta() {
@@ -145,7 +145,7 @@ public record ClusterBenchPlan(List<String> targets, long measureNs, long warmup
           writeTimeoutMs));
     }
     if (profile) {
-      sb.append("profile: one more SET phase on Tide with JFR on every node (not in the figures)\n");
+      sb.append("profile: one more SET phase on Tide with thread dumps of every node each second (not in the figures)\n");
     }
     Eta eta = eta();
     sb.append("steps: ").append(eta.size()).append(", estimated ").append(Eta.format(eta.totalSec())).append('\n');

@@ -150,7 +150,7 @@ public final class ClusterReportWriter {
     }
     for (ClusterBench.TargetOutcome t : o.targets()) {
       if (t.profile() != null) {
-        sb.append("\nprofile of ").append(t.figures().target()).append(" (jfr view hot-methods per node):\n")
+        sb.append("\nprofile of ").append(t.figures().target()).append(" (stack samples of every node):\n")
             .append(t.profile());
       }
     }

@@ -87,6 +87,33 @@ class ClusterBenchPartsTest {
   }
 
   @Test
+  void stackSamplesCountRunnableFramesAndThreadGroups() {
+    String dump = String.join("\n",
+        "1234:", "Full thread dump OpenJDK 64-Bit Server VM (25 mixed mode):", "",
+        "\"JRaft-LogManager-Disruptor-3\" #40 daemon prio=5 os_prio=0 tid=0x1 nid=0x2 runnable",
+        "   java.lang.Thread.State: RUNNABLE",
+        "\tat org.rocksdb.RocksDB.write0(Native Method)",
+        "\tat org.rocksdb.RocksDB.write(RocksDB.java:1)", "",
+        "\"JRaft-LogManager-Disruptor-4\" #41 daemon prio=5 os_prio=0 tid=0x1 nid=0x2 runnable",
+        "   java.lang.Thread.State: RUNNABLE",
+        "\tat org.rocksdb.RocksDB.write0(Native Method)", "",
+        "\"tide-io-1\" #12 prio=5 os_prio=0 tid=0x1 nid=0x2 runnable",
+        "   java.lang.Thread.State: RUNNABLE",
+        "\tat io.netty.channel.epoll.Native.epollWait0(Native Method)", "",
+        "\"JRaft-RPC-Processor-7\" #90 prio=5 os_prio=0 tid=0x1 nid=0x2 waiting on condition",
+        "   java.lang.Thread.State: WAITING (parking)",
+        "\tat jdk.internal.misc.Unsafe.park(Native Method)", "");
+    StackSampler s = new StackSampler(List.of(), Path.of("unused")); // counting only: not started
+    s.add(dump);
+    s.add("not a dump"); // a failed jcmd is ignored
+    String text = s.summary();
+    assertThat(text).contains("1 thread dumps").contains("4 threads per JVM, 2.0 of them RUNNABLE")
+        .contains("100.0%  org.rocksdb.RocksDB.write0")
+        .doesNotContain("epollWait0");
+    assertThat(text).containsPattern("2\\.0  JRaft-LogManager-Disruptor-N");
+  }
+
+  @Test
   void etaCountsDownOverThePlannedSteps() {
     Eta eta = new Eta().add("a: start", 10).add("a: run", 20).add("b: start", 30);
     assertThat(eta.totalSec()).isEqualTo(60);
