@@ -120,6 +120,18 @@ public final class ServerCommand implements Callable<Integer> {
       checkDataDir(clusterConfig.dataDir);
     }
     TideServer server = new TideServer(config);
+    if (clusterConfig != null) {
+      // The cluster node (its Raft groups and its router) starts before the client port opens:
+      // from the first connection on, a keyed command goes through its partition (or gets
+      // MOVED/TRYAGAIN), never to this process's unused local keyspace, where a write would be
+      // acknowledged and lost (found by ./tide bench failover on restarted nodes).
+      try {
+        new ClusterNode(server, clusterConfig).start();
+      } catch (Exception e) {
+        server.close();
+        throw new CliException("cannot start cluster node " + nodeId + ": " + e.getMessage());
+      }
+    }
     try {
       server.start();
     } catch (Exception e) {
@@ -128,12 +140,6 @@ public final class ServerCommand implements Callable<Integer> {
           + "; is another Tide or Redis using it? Choose another --port or stop that process");
     }
     if (clusterConfig != null) {
-      try {
-        new ClusterNode(server, clusterConfig).start();
-      } catch (Exception e) {
-        server.close();
-        throw new CliException("cannot start cluster node " + nodeId + ": " + e.getMessage());
-      }
       System.out.println("Tide cluster node " + nodeId + " listening on " + config.bind + ":" + server.port()
           + " (bus " + clusterConfig.busPort + ") — connect with: redis-cli -c -p " + server.port());
     } else {

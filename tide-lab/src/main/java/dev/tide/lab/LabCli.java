@@ -18,11 +18,13 @@ import java.util.concurrent.Callable;
 /**
  * {@code ./tide bench run} and {@code ./tide bench compare}: the lab's command line. Both write
  * {@code results/<timestamp>-<name>/} and print the summary table; {@code compare} runs the
- * same workload against several targets in turn and adds ratios to a baseline.
+ * same workload against several targets in turn and adds ratios to a baseline. The cluster
+ * benchmarks ({@code cluster}, {@code failover}) are in {@link ClusterCli}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "tide lab 0.1.0",
     description = "Tide's load generator: open-loop load, side-by-side reports.",
-    subcommands = {LabCli.Run.class, LabCli.Compare.class, CommandLine.HelpCommand.class})
+    subcommands = {LabCli.Run.class, LabCli.Compare.class, ClusterCli.Cluster.class, ClusterCli.Failover.class,
+        CommandLine.HelpCommand.class})
 public final class LabCli implements Runnable {
 
   @CommandLine.Spec
@@ -38,7 +40,7 @@ public final class LabCli implements Runnable {
       description = "Run a workload against one target (started by the harness, or an address on loopback).")
   static final class Run implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "TARGET",
-        description = "tide (default), tide-inprocess, redis, redis-cluster, etcd, HOST:PORT, cluster:HOST:PORT.")
+        description = "tide (default), tide-inprocess, tide-cluster, redis, redis-cluster, etcd, HOST:PORT, cluster:HOST:PORT.")
     String target = "tide";
 
     @Mixin
@@ -57,7 +59,7 @@ public final class LabCli implements Runnable {
       description = "Run the same workload against several targets in turn and print a table with ratios to a baseline.")
   static final class Compare implements Callable<Integer> {
     @Option(names = "--targets", paramLabel = "T1,T2", split = ",", required = true,
-        description = "Targets in order: tide, tide-inprocess, redis, redis-cluster, etcd, HOST:PORT, cluster:HOST:PORT.")
+        description = "Targets in order: tide, tide-inprocess, tide-cluster, redis, redis-cluster, etcd, HOST:PORT, cluster:HOST:PORT.")
     List<String> targets;
 
     @Option(names = "--baseline", paramLabel = "TARGET", description = "Target the ratios are taken against "

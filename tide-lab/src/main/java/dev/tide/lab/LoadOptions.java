@@ -86,7 +86,7 @@ public final class LoadOptions {
   @Option(names = "--max-in-flight", paramLabel = "N", description = "Open loop: most unanswered requests (default 100000).")
   int maxInFlight = RunConfig.DEFAULT_MAX_IN_FLIGHT;
 
-  @Option(names = "--cluster-nodes", paramLabel = "N", description = "Masters of the redis-cluster target (default ${DEFAULT-VALUE}).")
+  @Option(names = "--cluster-nodes", paramLabel = "N", description = "Nodes of the redis-cluster (masters) and tide-cluster targets (default ${DEFAULT-VALUE}).")
   int clusterNodes = 3;
 
   @Option(names = "--allow-address", paramLabel = "IP", split = ",",

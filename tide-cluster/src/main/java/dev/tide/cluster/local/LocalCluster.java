@@ -194,7 +194,10 @@ public final class LocalCluster implements AutoCloseable {
     Files.writeString(log, "---- " + Instant.now() + " starting " + layout.name(i) + ": " + String.join(" ", cmd)
         + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
         java.nio.file.StandardOpenOption.APPEND);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+    // The node's own directory is its working directory: files a library writes relative to the
+    // working directory (JRaft's SIGUSR2 "describe" dumps) stay with the node, not in the
+    // launcher's directory.
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     Process p = pb.start();

@@ -28,8 +28,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *   <li>{@code -MOVED slot host:port}: the slot now lives there; the map is updated for that slot
  *       and the request re-sent there. {@code -ASK slot host:port}: the request (only) is re-sent
  *       there, preceded by {@code ASKING}; the map is not changed. {@code TRYAGAIN} and
- *       {@code LOADING}: re-sent after a short pause. Each re-send counts as one retry; after
- *       {@link Driver#MAX_RETRIES} the request fails with "too many redirects".</li>
+ *       {@code LOADING}: re-sent after a pause that doubles with each retry (10 ms to 160 ms).
+ *       Each re-send counts as one retry; after {@link Driver#MAX_RETRIES} the request fails
+ *       with "too many redirects".</li>
  *   <li>Addresses learned from the cluster pass the {@link TargetGuard} like any other.</li>
  * </ul>
  * Connecting to a node first seen in a redirect happens on a separate thread, never on an event loop.
@@ -200,7 +201,7 @@ public final class ClusterDriver implements Driver {
         }
         if (!moved && !ask) {
           GlobalEventExecutor.INSTANCE.schedule(() -> resend(n, lane, op, done, retries + 1, false),
-              RespDriver.RETRY_PAUSE_MS, TimeUnit.MILLISECONDS);
+              RespDriver.retryPauseMs(retries), TimeUnit.MILLISECONDS);
           return;
         }
         String[] parts = e.text().split(" ");

@@ -12,13 +12,23 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * RESP to one endpoint, one connection per lane. TRYAGAIN and LOADING replies are retried after
- * a short pause (counted as retries); any other error reply counts as an error. A MOVED or ASK
- * here is an error too: use {@link ClusterDriver} for a cluster.
+ * a growing pause ({@link #retryPauseMs}, counted as retries); any other error reply counts as
+ * an error. A MOVED or ASK here is an error too: use {@link ClusterDriver} for a cluster.
  */
 public final class RespDriver implements Driver {
 
-  /** Pause before retrying a TRYAGAIN / LOADING reply: Redis Cluster clients wait about this long. */
+  /**
+   * Pause before the first retry of a TRYAGAIN / LOADING reply; each further retry of the same
+   * request waits twice as long (10, 20, 40, 80, 160 ms: 310 ms over {@link Driver#MAX_RETRIES}),
+   * as cluster clients back off (Jedis spreads its attempts over its retry duration), so a
+   * request outlasts a Raft election of a few hundred ms instead of failing after 50 ms.
+   */
   static final long RETRY_PAUSE_MS = 10;
+
+  /** The pause before retry number {@code retries + 1}. */
+  static long retryPauseMs(int retries) {
+    return RETRY_PAUSE_MS << Math.min(Math.max(retries, 0), MAX_RETRIES);
+  }
 
   private final RespConnection[] connections;
 
@@ -59,7 +69,7 @@ public final class RespDriver implements Driver {
             GlobalEventExecutor.INSTANCE.schedule(() -> {
               attempt(c, op, done, retries + 1);
               c.flush();
-            }, RETRY_PAUSE_MS, TimeUnit.MILLISECONDS);
+            }, retryPauseMs(retries), TimeUnit.MILLISECONDS);
             return;
           }
           done.complete(writtenNs, retries, e.text());

@@ -109,7 +109,7 @@ public final class Benchmark {
     }
     try (Driver driver = target.connect(io, plan.guard(), plan.connections(), plan.run().timeoutNs())) {
       if (plan.preload()) {
-        preload(driver, w, target.name());
+        preload(driver, w, target.name(), log);
       }
       try (Subscribers subs = w.type() == WorkloadSpec.Type.PUBSUB && plan.subscribers() > 0 && target.speaksResp()
           ? new Subscribers(io, plan.guard(), target.host(), target.port(), plan.subscribers(), w.channels(),
@@ -131,7 +131,7 @@ public final class Benchmark {
   }
 
   /** Writes every key once, {@link #PRELOAD_WINDOW} at a time; fails when more than 1% fail. */
-  void preload(Driver driver, WorkloadSpec w, String name) throws InterruptedException {
+  public static void preload(Driver driver, WorkloadSpec w, String name, PrintStream log) throws InterruptedException {
     Semaphore window = new Semaphore(PRELOAD_WINDOW);
     AtomicLong failed = new AtomicLong();
     AtomicLong sent = new AtomicLong();

@@ -29,11 +29,7 @@ public final class HtmlReport {
     StringBuilder sb = new StringBuilder();
     sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
     sb.append("<title>").append(SvgChart.esc("Tide lab: " + report.name())).append("</title>");
-    sb.append("<style>body{font-family:sans-serif;margin:24px;color:#111827;background:#fff}"
-        + "table{border-collapse:collapse;margin:12px 0}td,th{border:1px solid #d1d5db;padding:4px 8px;text-align:right}"
-        + "td:first-child,th:first-child{text-align:left}th{background:#f3f4f6}"
-        + ".swatch{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle}"
-        + "code{background:#f3f4f6;padding:2px 4px}.meta{color:#374151;font-size:14px}section{margin:18px 0}</style>");
+    sb.append(STYLE);
     sb.append("</head><body>");
     sb.append("<h1>Tide lab: ").append(SvgChart.esc(report.name())).append("</h1>");
     sb.append("<div class=\"meta\"><p>").append(SvgChart.esc(Instant.ofEpochMilli(report.createdEpochMs()).toString()))
@@ -48,7 +44,21 @@ public final class HtmlReport {
       sb.append("<p><b>Baseline:</b> ").append(SvgChart.esc(report.baseline())).append("</p>");
     }
     sb.append("</div>");
+    sb.append(sections(report));
+    sb.append("</body></html>\n");
+    return sb.toString();
+  }
 
+  /** The inline CSS of a report page (also used by pages that embed {@link #sections}). */
+  static final String STYLE = "<style>body{font-family:sans-serif;margin:24px;color:#111827;background:#fff}"
+      + "table{border-collapse:collapse;margin:12px 0}td,th{border:1px solid #d1d5db;padding:4px 8px;text-align:right}"
+      + "td:first-child,th:first-child{text-align:left}th{background:#f3f4f6}"
+      + ".swatch{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle}"
+      + "code{background:#f3f4f6;padding:2px 4px}.meta{color:#374151;font-size:14px}section{margin:18px 0}</style>";
+
+  /** The summary table, the target list and the three charts: the body of a report without its header. */
+  public static String sections(Report report) {
+    StringBuilder sb = new StringBuilder();
     sb.append("<section><h2>Summary</h2><table><tr>");
     for (String h : SummaryTable.HEADERS) {
       sb.append("<th>").append(SvgChart.esc(h)).append("</th>");
@@ -115,7 +125,6 @@ public final class HtmlReport {
     sb.append("<section>").append(distribution.render()).append("</section>");
     sb.append("<p class=\"meta\">Raw data: <code>result.json</code>, HdrHistogram interval logs <code>*.hlog</code> "
         + "and percentile distributions <code>*.hgrm</code> (values in ms) next to this file.</p>");
-    sb.append("</body></html>\n");
     return sb.toString();
   }
 

@@ -16,7 +16,7 @@ public final class Palette {
 
   public static String colour(String target, int index) {
     return switch (target) {
-      case "tide", "tide-inprocess" -> TIDE;
+      case "tide", "tide-inprocess", "tide-cluster" -> TIDE;
       case "redis" -> REDIS;
       case "redis-cluster" -> REDIS_CLUSTER;
       case "etcd" -> ETCD;

@@ -41,6 +41,15 @@ public final class ReportWriter {
     for (int i = 2; Files.exists(dir) && i <= MAX_SAME_NAME; i++) {
       dir = resultsDir.resolve(base + "-" + i);
     }
+    writeInto(dir, report);
+    return dir;
+  }
+
+  /**
+   * Writes the report's files into {@code dir} (created if needed; files of the same names are
+   * replaced): for a benchmark that keeps several reports in one result directory.
+   */
+  public static void writeInto(Path dir, Report report) {
     try {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("summary.txt"), SummaryTable.render(report), StandardCharsets.UTF_8);
@@ -58,7 +67,6 @@ public final class ReportWriter {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write report to " + dir, e);
     }
-    return dir;
   }
 
   private static void writeLog(Path file, RunResult res) throws IOException {

@@ -131,6 +131,11 @@ public final class EtcdTarget implements Target {
   }
 
   @Override
+  public List<Long> pids() {
+    return processes.stream().map(Process::pid).toList();
+  }
+
+  @Override
   public void close() {
     for (Process p : processes) {
       Processes.stop(p);

@@ -67,6 +67,11 @@ public final class RedisTarget implements Target {
   }
 
   @Override
+  public List<Long> pids() {
+    return List.of(process.pid());
+  }
+
+  @Override
   public void close() {
     Processes.stop(process);
     Processes.deleteTree(dir);

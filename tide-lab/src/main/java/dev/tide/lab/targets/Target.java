@@ -24,6 +24,11 @@ public interface Target extends AutoCloseable {
   /** Port of the first node. */
   int port();
 
+  /** PIDs of the server processes this target started (for CPU accounting); empty when in-process or external. */
+  default java.util.List<Long> pids() {
+    return java.util.List.of();
+  }
+
   /** Whether the target speaks RESP (so every workload runs on it). */
   default boolean speaksResp() {
     return true;

@@ -7,7 +7,8 @@ import java.util.Locale;
 
 /**
  * Starts a target by name: {@code tide} (a process from the built CLI jar when it exists, else
- * in-process), {@code tide-inprocess}, {@code redis}, {@code redis-cluster}, {@code etcd}, or an
+ * in-process), {@code tide-inprocess}, {@code tide-cluster} (node processes from the CLI jar,
+ * {@code --cluster-nodes} of them, RF 3), {@code redis}, {@code redis-cluster}, {@code etcd}, or an
  * existing server given as {@code HOST:PORT} / {@code cluster:HOST:PORT} (checked by the guard
  * before anything is sent).
  */
@@ -17,8 +18,8 @@ public final class Targets {
   }
 
   /** Names the harness starts itself. */
-  public static final java.util.Set<String> MANAGED = java.util.Set.of("tide", "tide-inprocess", "redis",
-      "redis-cluster", "etcd");
+  public static final java.util.Set<String> MANAGED = java.util.Set.of("tide", "tide-inprocess", "tide-cluster",
+      "redis", "redis-cluster", "etcd");
 
   /**
    * Checks a target name before anything starts: a managed name, or an address the guard allows.
@@ -38,6 +39,9 @@ public final class Targets {
         return TideTarget.cliJar(root) != null ? TideTarget.startProcess(root) : TideTarget.startInProcess();
       case "tide-inprocess":
         return TideTarget.startInProcess();
+      case "tide-cluster":
+        return TideClusterTarget.start(root, clusterNodes, TideClusterTarget.DEFAULT_PARTITIONS,
+            line -> System.err.println("lab: tide-cluster: " + line));
       case "redis":
         return RedisTarget.start();
       case "redis-cluster":
@@ -56,7 +60,7 @@ public final class Targets {
     int colon = addr.lastIndexOf(':');
     if (colon <= 0) {
       throw new IllegalArgumentException("unknown target '" + name
-          + "' (tide, tide-inprocess, redis, redis-cluster, etcd, HOST:PORT, cluster:HOST:PORT)");
+          + "' (tide, tide-inprocess, tide-cluster, redis, redis-cluster, etcd, HOST:PORT, cluster:HOST:PORT)");
     }
     String host = addr.substring(0, colon);
     int port;

@@ -103,6 +103,11 @@ public final class TideTarget implements Target {
   }
 
   @Override
+  public List<Long> pids() {
+    return process == null ? List.of() : List.of(process.pid());
+  }
+
+  @Override
   public void close() {
     if (inProcess != null) {
       inProcess.close();
