@@ -219,16 +219,20 @@ class ClusterReplicationTest {
       assertThat(j.clusterInfo()).contains("cluster_state:ok").contains("cluster_known_nodes:3");
       assertThat(j.clusterNodes().lines().count()).isEqualTo(3);
     }
-    try (Jedis j = new Jedis("127.0.0.1", cluster.members.get(leader).port())) {
+    try (Jedis j = new Jedis("127.0.0.1", cluster.members.get(chosen[0]).port())) {
       assertThatThrownBy(() -> j.mset("a", "1", "b", "2"))
           .isInstanceOf(JedisDataException.class)
           .hasMessage("CROSSSLOT Keys in request don't hash to the same slot");
     }
-    int tagLeader = cluster.leaderIndex(cluster.nodes[0].map().partitionOf(Slots.slot("t".getBytes(StandardCharsets.UTF_8))));
-    try (Jedis j = new Jedis("127.0.0.1", cluster.members.get(tagLeader).port())) {
-      assertThat(j.mset("{t}a", "1", "{t}b", "2")).isEqualTo("OK");
-      assertThat(j.mget("{t}a", "{t}b")).containsExactly("1", "2");
-      assertThat(j.watch("{t}a")).isEqualTo("OK"); // transactions work within a slot (ClusterTransactionsTest)
-    }
+    int tagPartition = cluster.nodes[0].map().partitionOf(Slots.slot("t".getBytes(StandardCharsets.UTF_8)));
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      int tagLeader = cluster.leaderIndex(tagPartition);
+      assertThat(tagLeader).isNotNegative();
+      try (Jedis j = new Jedis("127.0.0.1", cluster.members.get(tagLeader).port())) {
+        assertThat(j.mset("{t}a", "1", "{t}b", "2")).isEqualTo("OK");
+        assertThat(j.mget("{t}a", "{t}b")).containsExactly("1", "2");
+        assertThat(j.watch("{t}a")).isEqualTo("OK"); // transactions work within a slot (ClusterTransactionsTest)
+      }
+    });
   }
 }
