@@ -105,7 +105,7 @@ public final class NodeStorage implements AutoCloseable {
   private final Path quarantine;
   private final Map<String, String> recovering = new ConcurrentHashMap<>();
   /** Every group that started recovering since this storage opened (a group may catch up within milliseconds). */
-  private final Set<String> recoveredSinceOpen = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> recoveredSinceOpen = new ConcurrentHashMap<>();
   /** Why every group must recover (whole log damaged or lost, machine restart in replicated mode), or null. */
   private final String allRecovering;
   private final Map<String, LogDamage> damagedGroups;
@@ -294,7 +294,7 @@ public final class NodeStorage implements AutoCloseable {
       return false;
     }
     recovering.put(group, reason);
-    recoveredSinceOpen.add(group);
+    recoveredSinceOpen.put(group, reason);
     persistState(false);
     log.warn("partition group {} recovers from its peers ({}); it will not vote until it has caught up", group, reason);
     return true;
@@ -360,9 +360,9 @@ public final class NodeStorage implements AutoCloseable {
     return Collections.unmodifiableMap(recovering);
   }
 
-  /** Groups that were recovering at some point since this storage opened, caught up or not. */
-  public Set<String> recoveringSinceOpen() {
-    return Collections.unmodifiableSet(recoveredSinceOpen);
+  /** Groups that were recovering at some point since this storage opened, caught up or not, with the reason. */
+  public Map<String, String> recoveringSinceOpen() {
+    return Collections.unmodifiableMap(recoveredSinceOpen);
   }
 
   public boolean isRecovering(String group) {
