@@ -78,6 +78,17 @@ public final class ServerCommand implements Callable<Integer> {
     ServerConfig config = buildConfig();
     ClusterConfig clusterConfig = nodeId == null ? null : buildClusterConfig(config);
     TideServer server = new TideServer(config);
+    if (clusterConfig != null) {
+      // The cluster router goes in before the port opens: a node that listened first answered its
+      // first clients from the local single-node keyspace while its Raft groups opened, acknowledging
+      // writes it never replicated (found by the chaos checker; docs/bugs-found.md, ClusterStartupTest).
+      try {
+        new ClusterNode(server, clusterConfig).start();
+      } catch (Exception e) {
+        server.close();
+        throw new CliException("cannot start cluster node " + nodeId + ": " + e.getMessage());
+      }
+    }
     try {
       server.start();
     } catch (Exception e) {
@@ -85,12 +96,6 @@ public final class ServerCommand implements Callable<Integer> {
       throw new CliException("cannot listen on " + config.bind + ":" + config.port + ": " + e.getMessage());
     }
     if (clusterConfig != null) {
-      try {
-        new ClusterNode(server, clusterConfig).start();
-      } catch (Exception e) {
-        server.close();
-        throw new CliException("cannot start cluster node " + nodeId + ": " + e.getMessage());
-      }
       System.out.println("Tide cluster node " + nodeId + " listening on " + config.bind + ":" + server.port()
           + " (bus " + clusterConfig.busPort + ") — connect with: redis-cli -c -p " + server.port());
     } else {
