@@ -60,8 +60,10 @@ public final class Session implements AutoCloseable {
   public Routed execute(byte[] key, byte[][] argv) {
     Reply last = null;
     String address = null;
+    List<String> trail = new ArrayList<>();
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (attempt > 0) {
+        trail.add(address + ": " + Replies.errorText(last));
         pause(attempt);
       }
       address = router.addressFor(key);
@@ -78,7 +80,7 @@ public final class Session implements AutoCloseable {
           router.forget(key, address);
           continue;
         }
-        return new Routed(address, last);
+        return new Routed(address, last, trail);
       }
       if (last instanceof Reply.Lost l) {
         router.forget(key, address);
@@ -86,13 +88,28 @@ public final class Session implements AutoCloseable {
           continue;
         }
       }
-      return new Routed(address, last);
+      return new Routed(address, last, trail);
     }
-    return new Routed(address, last);
+    return new Routed(address, last, trail);
   }
 
-  /** A reply and the node that gave it (transactions continue on that node). */
-  public record Routed(String address, Reply reply) {
+  /**
+   * A reply, the node that gave it (transactions continue on that node), and the replies of the
+   * attempts before it (each provably without effect), for the history's error field.
+   */
+  public record Routed(String address, Reply reply, List<String> trail) {
+    public Routed(String address, Reply reply) {
+      this(address, reply, List.of());
+    }
+
+    /** The error text of the final reply, with the earlier attempts when there were any. */
+    public String errorText() {
+      String e = Replies.errorText(reply);
+      if (trail.isEmpty()) {
+        return e;
+      }
+      return (e == null ? "ok from " + address : e) + " (after " + String.join("; ", trail) + ")";
+    }
   }
 
   private static void pause(int attempt) {

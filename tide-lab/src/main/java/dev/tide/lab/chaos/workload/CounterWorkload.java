@@ -43,9 +43,10 @@ public final class CounterWorkload implements Workload {
     if (rnd.nextInt(10) < 7) {
       long delta = rnd.nextInt(1, MAX_DELTA + 1);
       Recorder.Pending p = r.invoke(process, name(), "incr", key, delta);
-      Reply reply = s.execute(k, Session.argv("INCRBY", k, delta)).reply();
+      Session.Routed routed = s.execute(k, Session.argv("INCRBY", k, delta));
+      Reply reply = routed.reply();
       Outcome o = Replies.writeOutcome(reply);
-      return p.complete(o, reply instanceof Reply.Value v ? Resp.number(v.value()) : null, Replies.errorText(reply))
+      return p.complete(o, reply instanceof Reply.Value v ? Resp.number(v.value()) : null, routed.errorText())
           .outcome() == Outcome.UNKNOWN;
     }
     Recorder.Pending p = r.invoke(process, name(), "read", key, null);

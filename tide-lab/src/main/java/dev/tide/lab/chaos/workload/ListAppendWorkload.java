@@ -86,9 +86,10 @@ public final class ListAppendWorkload implements Workload {
     List<?> results = null;
     String error;
     if (!transactional) {
-      Reply reply = s.execute(route, commands.get(0)).reply();
+      Session.Routed routed = s.execute(route, commands.get(0));
+      Reply reply = routed.reply();
       outcome = hasAppend ? Replies.writeOutcome(reply) : Replies.readOutcome(reply);
-      error = Replies.errorText(reply);
+      error = routed.errorText();
       if (reply instanceof Reply.Value v) {
         results = List.of(v.value());
       }

@@ -75,8 +75,8 @@ public final class RegisterWorkload implements Workload {
     if (dice < 8 || !cas) {
       long v = r.uniqueValue();
       Recorder.Pending p = r.invoke(process, name(), "write", key, v);
-      Reply reply = s.execute(k, Session.argv("SET", k, v)).reply();
-      return p.complete(Replies.writeOutcome(reply), null, Replies.errorText(reply)).outcome() == Outcome.UNKNOWN;
+      Session.Routed routed = s.execute(k, Session.argv("SET", k, v));
+      return p.complete(Replies.writeOutcome(routed.reply()), null, routed.errorText()).outcome() == Outcome.UNKNOWN;
     }
     return compareAndSet(s, r, process, key, k);
   }
