@@ -61,18 +61,25 @@ public final class Session implements AutoCloseable {
     Reply last = null;
     String address = null;
     List<String> trail = new ArrayList<>();
+    String redirect = null;
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (attempt > 0) {
         trail.add(address + ": " + Replies.errorText(last));
-        pause(attempt);
+        if (redirect == null) {
+          pause(attempt); // a redirect is followed at once; anything else waits for the cluster to settle
+        }
       }
-      address = router.addressFor(key);
+      address = redirect != null ? redirect : router.addressFor(key);
+      redirect = null;
       last = call(address, argv);
       if (last instanceof Reply.Err e) {
         if (e.code().equals("MOVED") || e.code().equals("ASK")) {
           String[] parts = e.text().split(" ");
-          if (parts.length == 3 && e.code().equals("MOVED")) {
-            router.moved(Integer.parseInt(parts[1]), parts[2]);
+          if (parts.length == 3) {
+            redirect = parts[2];
+            if (e.code().equals("MOVED")) {
+              router.moved(Integer.parseInt(parts[1]), parts[2]);
+            }
           }
           continue;
         }

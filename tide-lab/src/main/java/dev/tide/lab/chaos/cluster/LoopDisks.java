@@ -21,8 +21,12 @@ import java.util.List;
  */
 public final class LoopDisks implements AutoCloseable {
 
-  /** Size of each node's filesystem: a chaos run writes a few MB of log; room for RocksDB's files. */
-  public static final long SIZE_MB = 256;
+  /**
+   * Size of each node's filesystem. A chaos run writes a few MB of log, but RocksDB (JRaft's log
+   * store, one per partition) preallocates its write-ahead logs: 256 MB filled up at start-up with
+   * 4 partitions. The image is sparse and fallocated blocks stay unwritten, so 2 GB costs little.
+   */
+  public static final long SIZE_MB = 2048;
   /** Write operations per second allowed on a slowed disk: one fsync'd Raft append takes ~3 I/Os, so ~7 commits/s. */
   public static final int SLOW_WRITE_IOPS = 20;
   static final Path BLKIO = Path.of("/sys/fs/cgroup/blkio");

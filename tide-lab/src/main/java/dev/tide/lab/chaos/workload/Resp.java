@@ -24,9 +24,9 @@ final class Resp {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** A bulk reply holding a decimal number, or null for a null reply. */
+  /** A bulk reply holding a decimal number, or null for a null reply (also a null element of an array, as MGET gives). */
   static Long number(Object v) {
-    if (v == null) {
+    if (v == null || v == dev.tide.lab.resp.RespReplyDecoder.NULL) {
       return null;
     }
     if (v instanceof Long l) {
