@@ -53,6 +53,13 @@ public final class NetworkNamespaces implements AutoCloseable {
     if (!Sh.run("ip", "netns", "list").ok()) {
       return "the 'ip' command (iproute2) cannot manage network namespaces here";
     }
+    if (dev.tide.lab.targets.Processes.findBinary("nft") == null) {
+      try {
+        dev.tide.lab.targets.Processes.ensureBinary("nft", "nftables"); // root: installs Debian's nftables
+      } catch (RuntimeException e) {
+        return "network faults need nftables: " + e.getMessage();
+      }
+    }
     return null;
   }
 
