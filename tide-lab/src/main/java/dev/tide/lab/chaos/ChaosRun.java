@@ -214,6 +214,11 @@ public final class ChaosRun {
       checks.putAll(HistoryChecker.check(history, Budget.ofMillis(o.checkBudgetMs())));
       skippedWorkloads.forEach((w, why) -> checks.put(w, CheckResult.skipped(w, why)));
       verdict = HistoryChecker.verdict(checks);
+      long finalNotOk = history.stream().filter(op -> op.process() >= WorkloadRunner.FINAL_PROCESS && !op.ok()).count();
+      if (finalNotOk > 0 && verdict == Verdict.VALID) {
+        notes.add(finalNotOk + " final reads did not succeed: lost writes on those keys could go unseen");
+        verdict = Verdict.UNKNOWN;
+      }
       if (recoveryMs < 0 && verdict == Verdict.VALID) {
         notes.add("the cluster did not recover within the timeout: the final reads may have failed, so lost writes "
             + "could go unseen");

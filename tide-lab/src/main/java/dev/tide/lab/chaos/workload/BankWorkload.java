@@ -64,7 +64,7 @@ public final class BankWorkload implements Workload {
   @Override
   public boolean step(Session s, Recorder r, int process, SplittableRandom rnd) {
     if (rnd.nextInt(10) < 3) {
-      read(s, r, process, false);
+      read(s, r, process, 0);
       return false;
     }
     int from = rnd.nextInt(ACCOUNTS);
@@ -97,22 +97,24 @@ public final class BankWorkload implements Workload {
     return p.complete(o, null, err).outcome() == Outcome.UNKNOWN;
   }
 
-  Reply readAll(Session s, boolean untilOk) {
+  /** One MGET of every account; with a deadline (non-zero), retried until it succeeds or the deadline passes. */
+  Reply readAll(Session s, long deadlineNs) {
     Object[] mget = new Object[1 + ACCOUNTS];
     mget[0] = "MGET";
     for (int i = 0; i < ACCOUNTS; i++) {
       mget[1 + i] = account(i);
     }
     byte[] first = Resp.b(account(0));
-    return (untilOk ? Resp.readUntilOk(s, first, Session.argv(mget)) : s.execute(first, Session.argv(mget))).reply();
+    return (deadlineNs != 0 ? Resp.readUntilOk(s, first, Session.argv(mget), deadlineNs)
+        : s.execute(first, Session.argv(mget))).reply();
   }
 
-  private void read(Session s, Recorder r, int process, boolean untilOk) {
+  private void read(Session s, Recorder r, int process, long deadlineNs) {
     Map<String, Object> value = new LinkedHashMap<>();
     value.put("total", ACCOUNTS * INITIAL_BALANCE);
     value.put("accounts", (long) ACCOUNTS);
     Recorder.Pending p = r.invoke(process, name(), "read", tag, value);
-    Reply reply = readAll(s, untilOk);
+    Reply reply = readAll(s, deadlineNs);
     Map<String, Object> balances = null;
     if (reply instanceof Reply.Value v) {
       balances = new LinkedHashMap<>();
@@ -125,7 +127,7 @@ public final class BankWorkload implements Workload {
   }
 
   @Override
-  public void finalReads(Session s, Recorder r, int process) {
-    read(s, r, process, true);
+  public void finalReads(Session s, Recorder r, int process, long deadlineNs) {
+    read(s, r, process, deadlineNs);
   }
 }

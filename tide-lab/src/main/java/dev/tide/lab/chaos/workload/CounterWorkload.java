@@ -57,12 +57,12 @@ public final class CounterWorkload implements Workload {
   }
 
   @Override
-  public void finalReads(Session s, Recorder r, int process) {
+  public void finalReads(Session s, Recorder r, int process, long deadlineNs) {
     for (int i = 0; i < counters; i++) {
       String key = key(i);
       byte[] k = Resp.b(key);
       Recorder.Pending p = r.invoke(process, name(), "read", key, null);
-      Reply reply = Resp.readUntilOk(s, k, Session.argv("GET", k)).reply();
+      Reply reply = Resp.readUntilOk(s, k, Session.argv("GET", k), deadlineNs).reply();
       p.complete(Replies.readOutcome(reply), reply instanceof Reply.Value v ? Resp.number(v.value()) : null,
           Replies.errorText(reply));
     }

@@ -144,12 +144,12 @@ public final class ListAppendWorkload implements Workload {
   }
 
   @Override
-  public void finalReads(Session s, Recorder r, int process) {
+  public void finalReads(Session s, Recorder r, int process, long deadlineNs) {
     for (String key : new java.util.TreeSet<>(used)) {
       byte[] k = Resp.b(key);
       List<Object> mops = List.of(Arrays.asList("r", key, null));
       Recorder.Pending p = r.invoke(process, name(), "txn", null, mops);
-      Reply reply = Resp.readUntilOk(s, k, Session.argv("LRANGE", k, 0, -1)).reply();
+      Reply reply = Resp.readUntilOk(s, k, Session.argv("LRANGE", k, 0, -1), deadlineNs).reply();
       Object result = reply instanceof Reply.Value v ? List.of(Arrays.asList("r", key, Resp.numbers(v.value()))) : null;
       p.complete(Replies.readOutcome(reply), result, Replies.errorText(reply));
     }

@@ -116,11 +116,11 @@ public final class RegisterWorkload implements Workload {
   }
 
   @Override
-  public void finalReads(Session s, Recorder r, int process) {
+  public void finalReads(Session s, Recorder r, int process, long deadlineNs) {
     for (String key : new java.util.TreeSet<>(used)) {
       byte[] k = Resp.b(key);
       Recorder.Pending p = r.invoke(process, name(), "read", key, null);
-      Reply reply = Resp.readUntilOk(s, k, Session.argv("GET", k)).reply();
+      Reply reply = Resp.readUntilOk(s, k, Session.argv("GET", k), deadlineNs).reply();
       p.complete(Replies.readOutcome(reply), reply instanceof Reply.Value v ? Resp.number(v.value()) : null,
           Replies.errorText(reply));
     }

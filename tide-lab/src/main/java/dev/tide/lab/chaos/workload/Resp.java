@@ -75,10 +75,10 @@ final class Resp {
     return Replies.writeOutcome(exec);
   }
 
-  /** A read retried until it succeeds (bounded), for the final reads after healing. */
-  static Session.Routed readUntilOk(Session s, byte[] key, byte[][] argv) {
-    Session.Routed r = null;
-    for (int i = 0; i < FINAL_READ_ATTEMPTS; i++) {
+  /** A read retried until it succeeds (bounded in attempts and by the deadline), for the final reads after healing. */
+  static Session.Routed readUntilOk(Session s, byte[] key, byte[][] argv, long deadlineNs) {
+    Session.Routed r = new Session.Routed(null, new Reply.Lost("final reads out of time", false));
+    for (int i = 0; i < FINAL_READ_ATTEMPTS && System.nanoTime() - deadlineNs < 0; i++) {
       r = s.execute(key, argv);
       if (r.reply() instanceof Reply.Value) {
         return r;

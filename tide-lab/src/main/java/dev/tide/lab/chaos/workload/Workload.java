@@ -22,6 +22,9 @@ public interface Workload {
    */
   boolean step(Session s, Recorder r, int process, SplittableRandom rnd);
 
-  /** After healing: one read of everything written, so every acknowledged write must show. */
-  void finalReads(Session s, Recorder r, int process);
+  /**
+   * After healing: one read of everything written, so every acknowledged write must show. Reads
+   * not done by {@code deadlineNs} (System.nanoTime) are recorded as failed without being sent.
+   */
+  void finalReads(Session s, Recorder r, int process, long deadlineNs);
 }

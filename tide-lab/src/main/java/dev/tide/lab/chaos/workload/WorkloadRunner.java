@@ -21,6 +21,10 @@ public final class WorkloadRunner {
 
   /** Time a client thread gets to finish its current operation after stop (timeouts and retry pauses included). */
   static final long STOP_GRACE_MS = 20_000;
+  /** Time all final reads get together: a few hundred keys take seconds on a healthy cluster. */
+  public static final long FINAL_READS_MS = 120_000;
+  /** Process ids of the final reads (clients' ids stay far below: stride × unknown outcomes). */
+  public static final int FINAL_PROCESS = 1_000_000_000;
 
   /** Settings of the clients. */
   public record Config(int clientsPerWorkload, long thinkMinMs, long thinkMaxMs, long seed) {
@@ -134,13 +138,18 @@ public final class WorkloadRunner {
     threads.clear();
   }
 
-  /** After healing: every workload reads everything it wrote, from one client. */
+  /**
+   * After healing: every workload reads everything it wrote, from one client, within
+   * {@link #FINAL_READS_MS} (reads left then are recorded as failed: a cluster that does not serve
+   * cannot hold up the run).
+   */
   public void finalReads() {
-    int process = 1_000_000; // final reads get their own process ids
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FINAL_READS_MS);
+    int process = FINAL_PROCESS;
     try (Session s = sessions.get()) {
       for (Workload w : workloads) {
         if (!skipped.containsKey(w.name())) {
-          w.finalReads(s, recorder, process++);
+          w.finalReads(s, recorder, process++, deadline);
         }
       }
     }
