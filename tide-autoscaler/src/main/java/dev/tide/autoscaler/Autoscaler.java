@@ -90,6 +90,18 @@ public final class Autoscaler {
    * @return the decision (already logged)
    */
   public Decision evaluate(Signals signals) {
+    return evaluate(signals, null);
+  }
+
+  /**
+   * Evaluates once, with the action held back when {@code hold} is given (the live loop: the actuator
+   * is still carrying out the previous action, or a manual scale is being honoured). The policies and
+   * guards run as usual, so their windows stay fed, and the decision shows what they wanted and a
+   * {@code hold} guard note with the reason.
+   *
+   * @param hold  why no action may be taken now, or null
+   */
+  public Decision evaluate(Signals signals, String hold) {
     long now = signals.nowMs();
     int current = signals.nodes();
     SmoothedSignals.View view = smoothing.update(signals);
@@ -107,6 +119,10 @@ public final class Autoscaler {
     }
     List<GuardNote> notes = new ArrayList<>(2);
     int target = guards.apply(now, current, signals.warmNodes(), composed.desired(), panicDesired, notes);
+    if (hold != null && target != current) {
+      notes.add(new GuardNote("hold", target, current, hold));
+      target = current;
+    }
     Action action = Action.of(current, target);
     if (action != Action.NONE) {
       guards.recordAction(now, current, target);
@@ -115,5 +131,15 @@ public final class Autoscaler {
         guards.inPanic(now), current, target, action);
     log.append(d);
     return d;
+  }
+
+  /**
+   * Someone else changed the cluster's size (a manual {@code ./tide scale}, {@code kubectl scale}):
+   * take {@code size} as the new baseline instead of fighting it. The guards forget the
+   * recommendations made for the old size, start their cooldowns as after an action, and leave panic
+   * mode (see {@link Guards#adopt}); the caller holds actions for its manual-hold time.
+   */
+  public void adoptExternalSize(long nowMs, int size) {
+    guards.adopt(nowMs, size);
   }
 }

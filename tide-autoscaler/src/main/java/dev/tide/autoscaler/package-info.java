@@ -6,6 +6,9 @@
  * voting policies must agree for scale-in), the {@code guard}s bound the result, and the
  * {@code decision} is logged as one JSON line. Time is always passed in ({@code nowMs}); nothing in
  * these packages reads a clock, so the {@code sim}ulator runs exactly the code the live loop runs.
- * {@code config} reads and validates {@code tide-autoscaler.yaml}.
+ * {@code config} reads and validates {@code tide-autoscaler.yaml}. Live: {@code scrape} reads the
+ * nodes' metrics, {@code loop.ControlLoop} evaluates every interval and acts through an
+ * {@code actuator} (Kubernetes StatefulSet; the local one needs the elasticity commands);
+ * {@code cli} is {@code ./tide autoscale run|log}.
  */
 package dev.tide.autoscaler;

@@ -7,8 +7,12 @@ import picocli.CommandLine.Command;
 import dev.tide.cluster.ClusterConfig;
 import dev.tide.cluster.ClusterNode;
 import dev.tide.cluster.map.Member;
+import dev.tide.cluster.raft.log.Durability;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -42,6 +46,11 @@ public final class ServerCommand implements Callable<Integer> {
       description = "Serve Prometheus metrics at http://BIND:PORT/metrics and readiness at /health (default: off).")
   Integer metricsPort;
 
+  @Option(names = "--capacity-ops", paramLabel = "N",
+      description = "Lab feature: emulate a node that serves at most N commands per second (token bucket; "
+          + "commands wait, never fail); 0 = unlimited (default).")
+  Integer capacityOps;
+
   @Option(names = "--config", paramLabel = "FILE", description = "Redis-style config file (name value per line).")
   Path configFile;
 
@@ -49,7 +58,8 @@ public final class ServerCommand implements Callable<Integer> {
   Integer shards;
 
   @Option(names = "--node-id", paramLabel = "NAME",
-      description = "Cluster mode: this node's name (with --data-dir, --bus-port, --bootstrap).")
+      description = "Cluster mode: this node's name (with --data-dir, --bus-port, and --bootstrap or --join; "
+          + "a node restarts from its --data-dir with neither).")
   String nodeId;
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Cluster mode: Raft logs and snapshots go here.")
@@ -63,20 +73,52 @@ public final class ServerCommand implements Callable<Integer> {
           + "order on every node (HOST:PORT@BUS, or HOST:BUS meaning PORT = BUS - 10000).")
   List<String> bootstrap;
 
+  @Option(names = "--join", paramLabel = "HOST:BUS,...", split = ",",
+      description = "Cluster mode: join a running cluster through any of its members, given by their bus ports "
+          + "(HOST:BUS, or HOST:PORT@BUS). Not with --bootstrap; not needed to restart a node that joined before.")
+  List<String> join;
+
+  @Option(names = "--zone", paramLabel = "ZONE",
+      description = "Cluster mode: failure-zone label of this node, recorded in the cluster map.")
+  String zone;
+
   @Option(names = "--partitions", paramLabel = "N", description = "Cluster mode: partitions (default: 16).")
   Integer partitions;
 
   @Option(names = "--replicas", paramLabel = "N", description = "Cluster mode: replicas per partition (default: 3).")
   Integer replicas;
 
+  @Option(names = "--durability", paramLabel = "MODE",
+      description = "Cluster mode: when a write counts as stored: fsync (default; every commit batch is fsynced, an "
+          + "acknowledged write is on a majority's disks) or replicated (no fsync; an acknowledged write is in a "
+          + "majority's memory and survives process crashes and the machine crash of a minority).")
+  String durability;
+
+  @Option(names = "--unsafe-vote-while-recovering", hidden = true,
+      description = "Cluster mode: let replicas that lost log data vote before they caught up (only to get a leader "
+          + "back after a majority lost data; acknowledged writes may be lost).")
+  boolean voteWhileRecovering;
+
   @Option(names = "--election-timeout-ms", paramLabel = "MS", hidden = true,
       description = "Cluster mode: Raft election timeout (default: 300).")
   Integer electionTimeoutMs;
+
+  @Option(names = "--stop-with-parent", hidden = true,
+      description = "Stop when the process that started this one exits (nodes started by ./tide up and tests).")
+  boolean stopWithParent;
 
   @Override
   public Integer call() throws Exception {
     ServerConfig config = buildConfig();
     ClusterConfig clusterConfig = nodeId == null ? null : buildClusterConfig(config);
+    checkPortFree(config.bind, config.port, "--port");
+    if (config.metricsPort != 0) {
+      checkPortFree(config.bind, config.metricsPort, "--metrics-port");
+    }
+    if (clusterConfig != null) {
+      checkPortFree(clusterConfig.host, clusterConfig.busPort, "--bus-port");
+      checkDataDir(clusterConfig.dataDir);
+    }
     TideServer server = new TideServer(config);
     if (clusterConfig != null) {
       // The cluster router goes in before the port opens: a node that listened first answered its
@@ -93,7 +135,8 @@ public final class ServerCommand implements Callable<Integer> {
       server.start();
     } catch (Exception e) {
       server.close();
-      throw new CliException("cannot listen on " + config.bind + ":" + config.port + ": " + e.getMessage());
+      throw new CliException("cannot listen on " + config.bind + ":" + config.port + " (--port): " + e.getMessage()
+          + "; is another Tide or Redis using it? Choose another --port or stop that process");
     }
     if (clusterConfig != null) {
       System.out.println("Tide cluster node " + nodeId + " listening on " + config.bind + ":" + server.port()
@@ -107,13 +150,75 @@ public final class ServerCommand implements Callable<Integer> {
       server.close();
       stopped.countDown();
     }, "tide-shutdown"));
+    if (stopWithParent) {
+      // A node of ./tide up or a test must not outlive its launcher when that dies without
+      // stopping it (kill -9, a test timeout): exiting runs the shutdown hook above.
+      ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+        System.err.println("tide: the launching process (pid " + parent.pid() + ") exited; stopping");
+        System.exit(0);
+      }));
+    }
     stopped.await();
     return 0;
   }
 
+  /** Refuses a port another process listens on, naming the option to change. */
+  static void checkPortFree(String host, int port, String option) {
+    if (port == 0) {
+      return;
+    }
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true); // as the server binds: a port in TIME_WAIT is free
+      s.bind(new InetSocketAddress(host, port));
+    } catch (IOException e) {
+      throw new CliException("port " + port + " on " + host + " (" + option + ") is already in use by another process;"
+          + " stop that process or choose another " + option);
+    }
+  }
+
+  /** Cluster mode: the data directory must be a directory this process can create and write. */
+  static void checkDataDir(Path dir) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new CliException("--data-dir " + dir + " is a file, not a directory; give a directory (it is created"
+          + " if missing)");
+    }
+    Path abs = dir.toAbsolutePath();
+    for (Path a = abs.getParent(); a != null; a = a.getParent()) {
+      if (Files.exists(a)) {
+        if (!Files.isDirectory(a)) {
+          throw new CliException("--data-dir " + dir + " cannot be created: " + a + " is a file, not a directory");
+        }
+        break;
+      }
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new CliException("--data-dir " + dir + " cannot be created (" + reason(e) + "); give a directory you can"
+          + " write");
+    }
+    Path probe = dir.resolve(".write-test");
+    try {
+      Files.writeString(probe, "tide");
+      Files.delete(probe);
+    } catch (IOException e) {
+      throw new CliException("--data-dir " + dir + " is not writable (" + reason(e) + "); give a directory you can"
+          + " write");
+    }
+  }
+
+  private static String reason(IOException e) {
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+
   ClusterConfig buildClusterConfig(ServerConfig server) {
-    if (dataDir == null || busPort == null || bootstrap == null || bootstrap.isEmpty()) {
-      throw new CliException("cluster mode (--node-id) also needs --data-dir, --bus-port and --bootstrap");
+    if (dataDir == null || busPort == null) {
+      throw new CliException("cluster mode (--node-id) also needs --data-dir and --bus-port, and --bootstrap to form "
+          + "a cluster or --join to join one");
+    }
+    if (bootstrap != null && !bootstrap.isEmpty() && join != null && !join.isEmpty()) {
+      throw new CliException("--bootstrap and --join cannot be used together: --bootstrap forms a new cluster from "
+          + "the listed members, --join adds this node to a running cluster; give only one");
     }
     if (server.port == 0) {
       throw new CliException("cluster mode needs a fixed --port (other members redirect clients to it)");
@@ -125,8 +230,16 @@ public final class ServerCommand implements Callable<Integer> {
     c.port = server.port;
     c.busPort = busPort;
     try {
-      for (String entry : bootstrap) {
-        c.bootstrap.add(Member.parse(entry));
+      if (bootstrap != null) {
+        for (String entry : bootstrap) {
+          c.bootstrap.add(Member.parse(entry));
+        }
+      }
+      if (join != null) {
+        c.join = join;
+      }
+      if (zone != null) {
+        c.zone = zone;
       }
       if (partitions != null) {
         c.partitions = partitions;
@@ -137,6 +250,10 @@ public final class ServerCommand implements Callable<Integer> {
       if (electionTimeoutMs != null) {
         c.electionTimeoutMs = electionTimeoutMs;
       }
+      if (durability != null) {
+        c.durability = Durability.parse(durability);
+      }
+      c.voteWhileRecovering = voteWhileRecovering;
       return c.conclude();
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
@@ -173,6 +290,9 @@ public final class ServerCommand implements Callable<Integer> {
     }
     if (shards != null) {
       config.shards = shards;
+    }
+    if (capacityOps != null) {
+      config.set("capacity-ops", Integer.toString(capacityOps)); // range checked where the setting is defined
     }
     return config.conclude();
   }

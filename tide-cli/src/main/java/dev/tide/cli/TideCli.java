@@ -5,12 +5,14 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code tide} command. Subcommands: {@code server} (one node in the foreground), {@code up}
- * (a local deployment with everything on). Bad arguments exit with code 2 and one line naming
+ * (a local cluster with everything on), {@code status} (a cluster's nodes and partitions). Bad arguments exit with code 2 and one line naming
  * the option.
  */
 @Command(name = "tide", mixinStandardHelpOptions = true, version = "tide 0.1.0",
     description = "Tide: a self-scaling, Raft-replicated store that speaks the Redis protocol.",
-    subcommands = {ServerCommand.class, UpCommand.class, CommandLine.HelpCommand.class})
+    footer = {"", "The ./tide launcher also runs: test, bench (the lab), sim (the autoscaler simulator), "
+        + "autoscale run|log (the live autoscaler and its decision log)."},
+    subcommands = {ServerCommand.class, UpCommand.class, StatusCommand.class, CommandLine.HelpCommand.class})
 public final class TideCli implements Runnable {
 
   @CommandLine.Spec

@@ -68,17 +68,63 @@ class CliArgumentsTest {
   }
 
   @Test
+  void unknownDurabilityModeIsRejectedNamingTheValidOnes() {
+    Result r = run("server", "--node-id", "n1", "--data-dir", System.getProperty("java.io.tmpdir") + "/tide-cli-test",
+        "--port", "7101", "--bus-port", "17101", "--bootstrap", "127.0.0.1:7101@17101", "--durability", "sometimes");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--durability must be fsync or replicated, got 'sometimes'");
+    assertThat(r.err().strip().lines()).hasSize(1);
+  }
+
+  @Test
   void serverHelpListsEveryOption() {
     Result r = run("server", "--help");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("--port", "--bind", "--maxmemory", "--maxmemory-policy", "--requirepass",
-        "--metrics-port", "--config");
+        "--metrics-port", "--config", "--capacity-ops", "--durability");
+  }
+
+  @Test
+  void negativeCapacityIsRejectedNamingTheSetting() {
+    Result r = run("server", "--capacity-ops", "-5");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("capacity-ops").contains("-5");
+    assertThat(r.err().strip().lines()).hasSize(1);
   }
 
   @Test
   void topLevelHelpListsCommands() {
     Result r = run("--help");
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("server", "up");
+    assertThat(r.out()).contains("server", "up", "status");
+  }
+
+  @Test
+  void upRefusesMoreReplicasThanNodesBeforeStartingAnything() {
+    Result r = run("up", "--nodes", "2", "--replicas", "3", "--data-dir", "/nonexistent/tide-up");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--replicas 3 is more than --nodes 2");
+  }
+
+  @Test
+  void upRefusesABadHeapSize() {
+    Result r = run("up", "--node-heap", "lots", "--data-dir", "/nonexistent/tide-up");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--node-heap must be a Java heap size like 512m or 2g, got 'lots'");
+  }
+
+  @Test
+  void upHelpListsItsOptions() {
+    Result r = run("up", "--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("--nodes", "--partitions", "--replicas", "--base-port", "--fresh", "--data-dir",
+        "--metrics-base-port", "--node-heap");
+  }
+
+  @Test
+  void statusWithoutALocalClusterSaysHowToStartOne() {
+    Result r = run("status", "--data-dir", "/nonexistent/tide-status");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("no local cluster in /nonexistent/tide-status (start one with ./tide up");
   }
 }

@@ -1,5 +1,7 @@
 package dev.tide.cluster;
 
+import dev.tide.cluster.controller.MemberInfo;
+import dev.tide.cluster.controller.MemberState;
 import dev.tide.cluster.map.ClusterMap;
 import dev.tide.cluster.map.Member;
 import dev.tide.cluster.raft.Partition;
@@ -25,7 +27,11 @@ import java.util.List;
  * leads some partitions and follows others, which Redis's one-master-per-replica model cannot
  * express) owning the slots of the partitions it leads.
  *
- * <p>READONLY is accepted (clients send it) but reads still go to the leader in phase 1.
+ * <p>READONLY makes a connection's reads run on this node's replica of the key's partition,
+ * leader or follower, without a ReadIndex; READWRITE ends that.
+ *
+ * <p>CLUSTER TIDE-MAP is Tide's own: the controller's map with member names and states and the
+ * epoch ({@link TideMapReply}), for tools ({@code tide status}, the autoscaler).
  */
 final class ClusterCommands {
 
@@ -59,16 +65,29 @@ final class ClusterCommands {
                 .impl(ctx -> countKeysInSlot(ctx, node)),
             CommandSpec.builder("getkeysinslot", 4, flags).group("cluster").since("3.0.0")
                 .summary("Returns the key names in a hash slot.").acl(acl)
-                .impl(ctx -> getKeysInSlot(ctx, node))));
+                .impl(ctx -> getKeysInSlot(ctx, node)),
+            CommandSpec.builder("tide-map", 2, flags).group("cluster").since("7.0.0")
+                .summary("Returns Tide's cluster map: epoch, members with their state, controller, partitions.")
+                .acl(acl).impl(ctx -> TideMapReply.write(ctx.reply(), node))));
     table.register(CommandSpec.builder("readonly", 1, "fast loading stale connection").group("cluster")
         .since("3.0.0").summary("Enables read-only queries for a connection to a Redis Cluster replica node.")
-        .acl("@fast", "@connection").impl(ctx -> ctx.reply().simple("OK")));
+        .acl("@fast", "@connection").impl(ctx -> readonly(ctx, true)));
     table.register(CommandSpec.builder("readwrite", 1, "fast loading stale connection").group("cluster")
         .since("3.0.0").summary("Enables read-write queries for a connection to a Reids Cluster replica node.")
-        .acl("@fast", "@connection").impl(ctx -> ctx.reply().simple("OK")));
+        .acl("@fast", "@connection").impl(ctx -> readonly(ctx, false)));
     table.register(CommandSpec.builder("asking", 1, "fast connection").group("cluster").since("3.0.0")
         .summary("Signals that a cluster client is following an -ASK redirect.")
         .acl("@fast", "@connection").impl(ctx -> ctx.reply().simple("OK")));
+  }
+
+  /**
+   * READONLY / READWRITE: a READONLY connection's reads are served by whichever replica of the
+   * key's partition this node holds, without a ReadIndex (possibly a little stale, as a Redis
+   * replica's); writes still go to the leader (MOVED).
+   */
+  private static void readonly(CommandContext ctx, boolean on) {
+    ((dev.tide.server.connection.ClientConnection) ctx.session()).setReadonlyMode(on);
+    ctx.reply().simple("OK");
   }
 
   /** The leader of a partition for topology replies: known leader, else the map's first choice. */
@@ -160,6 +179,10 @@ final class ClusterCommands {
     ClusterMap map = node.map();
     StringBuilder sb = new StringBuilder();
     for (Member m : map.members()) {
+      MemberInfo info = node.state().info(m.id());
+      if (info != null && info.state() == MemberState.LEFT) {
+        continue;
+      }
       sb.append(m.id()).append(' ').append(m.host()).append(':').append(m.port()).append('@').append(m.busPort())
           .append(' ').append(m.id().equals(node.self().id()) ? "myself,master" : "master")
           .append(" - 0 0 ").append(map.epoch()).append(" connected");
@@ -201,7 +224,7 @@ final class ClusterCommands {
         + "cluster_slots_ok:" + slotsOk + "\r\n"
         + "cluster_slots_pfail:0\r\n"
         + "cluster_slots_fail:" + (Slots.COUNT - slotsOk) + "\r\n"
-        + "cluster_known_nodes:" + map.members().size() + "\r\n"
+        + "cluster_known_nodes:" + node.state().liveMembers().size() + "\r\n"
         + "cluster_size:" + leaders + "\r\n"
         + "cluster_current_epoch:" + map.epoch() + "\r\n"
         + "cluster_my_epoch:" + map.epoch() + "\r\n"

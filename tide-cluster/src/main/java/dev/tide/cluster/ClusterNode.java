@@ -3,63 +3,100 @@ package dev.tide.cluster;
 import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.option.NodeOptions;
 import com.alipay.sofa.jraft.option.RaftOptions;
-import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
 import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.util.Endpoint;
+import dev.tide.cluster.controller.Bus;
+import dev.tide.cluster.controller.ClusterState;
+import dev.tide.cluster.controller.LeaderBalancer;
+import dev.tide.cluster.controller.MapSync;
+import dev.tide.cluster.controller.MemberInfo;
+import dev.tide.cluster.controller.MemberState;
+import dev.tide.cluster.controller.NodeIdentity;
 import dev.tide.cluster.map.ClusterMap;
 import dev.tide.cluster.map.Member;
+import dev.tide.cluster.raft.JRaftTuning;
 import dev.tide.cluster.raft.Partition;
+import dev.tide.cluster.raft.log.Durability;
+import dev.tide.cluster.raft.storage.NodeStorage;
 import dev.tide.engine.keyspace.EngineConfig;
 import dev.tide.server.TideServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A Tide node in cluster mode: the RESP server of single-node mode plus this node's replicas of
- * the cluster's partitions, each a SOFAJRaft group.
+ * the cluster's partitions, each a SOFAJRaft group, and (on up to five nodes) a replica of the
+ * controller group that owns the cluster map.
  *
  * <p><b>Multi-raft.</b> All groups of the node share one RPC server on the bus port (JRaft
  * routes messages by group id) and JRaft's shared timer pools (election, vote, step-down,
- * snapshot), so the cost of a group is its state, its log store and its FSM thread, not a set of
- * timer threads. One batcher thread serves every partition's write batching.
+ * snapshot), and one log ({@link NodeStorage}: a shared, checksummed segment log with group
+ * commit), so the cost of a group is its state, its index in that log and JRaft's few threads per
+ * group, not a log store and a set of timer threads. One batcher thread serves every partition's
+ * write batching.
  *
- * <p><b>Map.</b> Phase 1 computes the {@link ClusterMap} from the bootstrap list
- * ({@link ClusterMap#initial}); the controller group replaces that next. The data directory
- * records the map's identity (members, partitions, replicas) and a node refuses to start on a
- * directory written for a different cluster.
+ * <p><b>Map.</b> {@link MapSync} holds the node's {@link ClusterState} (map, member names and
+ * states, epoch) and keeps it fresh from the controller; on every new epoch {@link #reconcile}
+ * starts the groups of partitions placed on this node (and stops those moved away). How a node
+ * starts ({@link ClusterConfig.Mode}):
+ * <ul>
+ *   <li>bootstrap: the map is computed from {@code --bootstrap} ({@code ClusterMap.initial}) so
+ *       partitions start at once; the controller's first leader records it as epoch 1;</li>
+ *   <li>join: the node asks the cluster at {@code --join} to add it and starts from the map it gets;</li>
+ *   <li>restart (neither): from the identity and the cached map in its data directory.</li>
+ * </ul>
+ * {@link NodeIdentity} in the data directory says which node and cluster the directory belongs
+ * to; a node refuses one written for another node, address or cluster.
  *
  * <p><b>Serving.</b> {@link ClusterRouter} sits in the command executor: keyed commands go to
  * the partition of their slot if this node leads it, otherwise the client gets MOVED/TRYAGAIN.
+ * {@link LeaderBalancer} hands leadership back to each partition's preferred replica.
  */
 public final class ClusterNode implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
-  private static final String IDENTITY_FILE = "cluster.identity";
+  /**
+   * Election timeout of the controller group. It is off the data path (clients never wait for it;
+   * nodes keep serving their cached map), so a slower failover (~1-2 s) costs nothing, while the
+   * partitions' 300 ms would make it re-elect whenever a busy machine delays a heartbeat.
+   */
+  static final int CONTROLLER_ELECTION_TIMEOUT_MS = 1000;
 
   private final TideServer server;
   private final ClusterConfig config;
-  private final ClusterMap map;
   private final Member self;
-  private final Partition[] partitions;
+  private volatile Partition[] partitions = new Partition[0];
   private final EngineConfig engineConfig = new EngineConfig();
   private ScheduledExecutorService batcher;
   private RpcServer rpcServer;
+  /** Pub/sub over the bus; created with the node so the router can hold it, started in {@link #start}. */
+  private final ClusterPubSub pubSub = new ClusterPubSub(this);
+  private MapSync sync;
+  private NodeOptions template;
+  private final ClusterRouter router = new ClusterRouter(this, new ClusterTransactions(this, pubSub),
+      new ClusterKeyspace(this), pubSub);
+  private volatile boolean closing;
+
+  /**
+   * Period of the active-expiry tick of the partitions this node leads: Redis's default {@code hz}
+   * of 10 runs its active expiry cycle every 100 ms.
+   */
+  public static final long ACTIVE_EXPIRE_PERIOD_MS = 100;
+  private NodeStorage storage;
 
   public ClusterNode(TideServer server, ClusterConfig config) {
     this.server = server;
     this.config = config.conclude();
-    this.map = ClusterMap.initial(config.bootstrap, config.partitions, config.replicas);
     this.self = config.self();
-    this.partitions = new Partition[map.partitionCount()];
     // Partition keyspaces never evict (eviction would choose differently on each replica) and use
     // the node's encoding thresholds, which every member must share.
     EngineConfig serverEngine = server.engineConfig();
@@ -71,41 +108,237 @@ public final class ClusterNode implements AutoCloseable {
     engineConfig.protoMaxBulkLen = serverEngine.protoMaxBulkLen;
   }
 
-  /** Starts the partitions' Raft groups and routes the server's commands through them. */
+  /**
+   * Enters the cluster (bootstrap, join or restart), starts the Raft groups placed on this node
+   * and routes the server's commands through them. On failure everything started is stopped and
+   * the exception says what to fix.
+   */
   public ClusterNode start() throws IOException {
-    Files.createDirectories(config.dataDir);
-    checkIdentity();
-    rpcServer = RaftRpcServerFactory.createRaftRpcServer(new Endpoint(self.host(), self.busPort()));
-    if (!rpcServer.init(null)) {
-      throw new IOException("cannot listen on bus port " + self.busPort() + " (in use?)");
+    JRaftTuning.systemDefaults(); // before JRaft's classes load
+    try {
+      doStart();
+      return this;
+    } catch (IOException | RuntimeException e) {
+      close(); // what did start (groups, RPC server, node log) stops again
+      throw e;
     }
+  }
+
+  private void doStart() throws IOException {
+    Files.createDirectories(config.dataDir);
+    NodeIdentity stored = NodeIdentity.read(config.dataDir);
+    NodeIdentity identity = checkIdentity(stored);
+    ClusterState cached = MapSync.readCache(config.dataDir);
+    storage = NodeStorage.open(storageOptions());
+    rpcServer = Bus.listen(self, storage::createRpcServer);
     batcher = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "tide-batcher");
       t.setDaemon(true);
       return t;
     });
-    NodeOptions template = nodeOptions();
-    PeerId selfPeer = peer(self);
-    for (int p : map.partitionsOn(self)) {
-      List<PeerId> peers = new ArrayList<>();
-      for (Member m : map.replicas(p)) {
-        peers.add(peer(m));
+    template = nodeOptions();
+    sync = new MapSync(new MapSync.Settings(self, config.nodeName, config.zone, config.dataDir,
+        config.mapPollIntervalMs), identity, stored != null);
+    sync.registerProcessors(rpcServer);
+    ClusterState bootstrap = null;
+    ClusterState first;
+    switch (config.mode()) {
+      case BOOTSTRAP -> {
+        bootstrap = ClusterState.bootstrap(ClusterMap.initial(config.bootstrap, config.partitions, config.replicas));
+        first = cached != null && cached.isRecorded() ? cached : bootstrap;
       }
-      Partition part = new Partition(p, server.table(), engineConfig, batcher, server::now);
-      part.start(rpcServer, selfPeer, peers, config.dataDir.resolve("partitions").resolve(Partition.groupId(p)),
-          template);
-      partitions[p] = part;
+      case JOIN -> {
+        List<Endpoint> seeds = new ArrayList<>();
+        for (String j : config.join) {
+          seeds.add(MapSync.parseEndpoint(j));
+        }
+        first = sync.join(seeds, identity.clusterId(), config.joinTimeoutMs);
+      }
+      default -> {
+        if (cached == null) {
+          throw new IOException("data directory " + config.dataDir + " has no cached cluster map ("
+              + MapSync.CACHE_FILE + "); restart this node with --join and the bus address of a running member");
+        }
+        first = cached;
+      }
     }
+    MemberInfo me = first.info(self.id());
+    if (me != null && me.state() == MemberState.LEFT) {
+      throw new IOException("node " + config.nodeName + " has left cluster " + first.clusterId() + " (map epoch "
+          + first.epoch() + "); to bring it back, start it with an empty --data-dir and --join");
+    }
+    sync.addListener(this::reconcile);
+    sync.installFirst(first);
+    if (first.isController(self.id())) {
+      List<PeerId> voters = new ArrayList<>();
+      for (Member m : first.controllerMembers()) {
+        voters.add(peer(m));
+      }
+      NodeOptions ctl = template.copy();
+      ctl.setElectionTimeoutMs(Math.max(config.electionTimeoutMs, CONTROLLER_ELECTION_TIMEOUT_MS));
+      sync.startController(rpcServer, peer(self), voters, config.dataDir.resolve("controller"), ctl, bootstrap);
+    }
+    pubSub.start(rpcServer);
     ClusterCommands.register(server.table(), this);
-    server.executor().setRouter(new ClusterRouter(this));
+    dev.tide.cluster.status.StatusCommands.register(server.table(), this);
+    server.executor().onConnectionClosed(conn -> {
+      if (!closing) {
+        for (Partition part : partitions) {
+          if (part != null) {
+            part.connectionClosed(conn);
+          }
+        }
+      }
+    });
+    server.executor().setRouter(router);
+    batcher.scheduleWithFixedDelay(this::activeExpireTick, ACTIVE_EXPIRE_PERIOD_MS, ACTIVE_EXPIRE_PERIOD_MS,
+        TimeUnit.MILLISECONDS);
     server.onClose(this::close);
-    log.info("cluster node {} ({}) started: {} of {} partitions here, map {}", config.nodeName, self.id(),
-        map.partitionsOn(self).size(), map.partitionCount(), map);
-    return this;
+    sync.start();
+    if (config.balanceIntervalMs > 0) {
+      LeaderBalancer balancer = new LeaderBalancer(self, sync::state, this::partition);
+      sync.every(config.balanceIntervalMs, balancer::round);
+    }
+    log.info("cluster node {} ({}) started ({}): {} of {} partitions here, {}", config.nodeName, self.id(),
+        config.mode(), map().partitionsOn(self).size(), map().partitionCount(), first);
+  }
+
+  /**
+   * Checks a stored identity against this start (same node name and address; a bootstrap node in
+   * the cluster its {@code --bootstrap} describes) and returns the identity to keep. A new
+   * bootstrap identity is written at once; a joining node's is written once it has joined.
+   */
+  private NodeIdentity checkIdentity(NodeIdentity stored) throws IOException {
+    String address = self.host() + ":" + self.port() + "@" + self.busPort();
+    String fingerprint = config.mode() == ClusterConfig.Mode.BOOTSTRAP ? bootstrapFingerprint() : "";
+    if (stored == null) {
+      if (config.mode() == ClusterConfig.Mode.RESTART) {
+        throw new IOException("data directory " + config.dataDir + " belongs to no cluster yet: start a new cluster "
+            + "with --bootstrap, or join a running one with --join HOST:BUS");
+      }
+      if (config.mode() == ClusterConfig.Mode.BOOTSTRAP) {
+        NodeIdentity fresh = new NodeIdentity(config.nodeName, self, NodeIdentity.BOOTSTRAP, fingerprint, "");
+        fresh.write(config.dataDir);
+        return fresh;
+      }
+      return new NodeIdentity(config.nodeName, self, NodeIdentity.JOIN, "", "");
+    }
+    if (!stored.self().equals(address)) {
+      throw new IOException("data directory " + config.dataDir + " belongs to node '" + stored.name() + "' at "
+          + stored.self() + ", not " + address + "; start it with that node's --port and --bus-port, or use an "
+          + "empty --data-dir");
+    }
+    if (!stored.name().equals(config.nodeName)) {
+      throw new IOException("data directory " + config.dataDir + " belongs to node '" + stored.name()
+          + "'; start it with --node-id " + stored.name() + ", or use an empty --data-dir for node '"
+          + config.nodeName + "'");
+    }
+    switch (config.mode()) {
+      case BOOTSTRAP -> {
+        if (!stored.origin().equals(NodeIdentity.BOOTSTRAP)) {
+          throw new IOException("data directory " + config.dataDir + " belongs to a node that joined cluster "
+              + stored.clusterId() + "; restart it without --bootstrap, or use an empty --data-dir");
+        }
+        if (!stored.bootstrap().equals(fingerprint)) {
+          throw new IOException("data directory " + config.dataDir + " belongs to another cluster: it was formed "
+              + "with\n  " + stored.bootstrap() + "\nthis start asks for\n  " + fingerprint + "\nstart with the "
+              + "same --bootstrap/--partitions/--replicas, or use an empty --data-dir");
+        }
+      }
+      case JOIN -> {
+        if (stored.clusterId().isEmpty()) {
+          throw new IOException("data directory " + config.dataDir + " belongs to a cluster formed with --bootstrap "
+              + stored.bootstrap() + " whose id it never learned; restart it with that --bootstrap, or use an "
+              + "empty --data-dir to join another cluster");
+        }
+      }
+      default -> {
+      }
+    }
+    return stored;
+  }
+
+  private String bootstrapFingerprint() {
+    StringBuilder sb = new StringBuilder();
+    for (Member m : config.bootstrap) {
+      if (!sb.isEmpty()) {
+        sb.append(',');
+      }
+      sb.append(m.host()).append(':').append(m.port()).append('@').append(m.busPort());
+    }
+    return sb.append(" partitions=").append(config.partitions).append(" replicas=").append(config.replicas)
+        .toString();
+  }
+
+  /**
+   * Map listener: starts the group of every partition newly placed on this node and stops the
+   * group of every partition moved away (its files stay). Issue 5 replaces the start with
+   * learner → catch-up → promote.
+   */
+  private void reconcile(ClusterState previous, ClusterState current) {
+    ClusterMap map = current.map();
+    int count = Math.max(partitions.length, map.partitionCount());
+    if (count != partitions.length) {
+      partitions = java.util.Arrays.copyOf(partitions, count);
+    }
+    for (int p = 0; p < count && !closing; p++) {
+      boolean placed = p < map.partitionCount() && map.isReplica(p, self);
+      Partition running = partitions[p];
+      if (placed && running == null) {
+        try {
+          publish(p, startPartition(p, map));
+        } catch (IOException | RuntimeException e) {
+          log.error("partition {}: cannot start its group on this node", p, e);
+        }
+      } else if (!placed && running != null) {
+        log.info("partition {}: no longer placed on this node (epoch {}); stopping its group", p, current.epoch());
+        publish(p, null);
+        running.shutdown();
+      }
+    }
+  }
+
+  /** Replaces one slot of the partition array with a new array (readers never see it change under them). */
+  private void publish(int p, Partition part) {
+    Partition[] next = partitions.clone();
+    next[p] = part;
+    partitions = next;
+  }
+
+  private Partition startPartition(int p, ClusterMap map) throws IOException {
+    List<PeerId> peers = new ArrayList<>();
+    for (Member m : map.replicas(p)) {
+      peers.add(peer(m));
+    }
+    Partition part = new Partition(p, server.table(), engineConfig, batcher, server::now);
+    part.onNotAppended(router::reroute);
+    Path dir = config.dataDir.resolve("partitions").resolve(Partition.groupId(p));
+    storage.prepareGroup(Partition.groupId(p), dir);
+    part.start(rpcServer, peer(self), peers, dir, template);
+    storage.watchCatchUp(Partition.groupId(p), part.node());
+    return part;
+  }
+
+  private NodeStorage.Options storageOptions() {
+    NodeStorage.Options o = new NodeStorage.Options(config.dataDir);
+    o.durability = config.durability;
+    o.segmentBytes = config.logSegmentBytes;
+    o.voteWhileRecovering = config.voteWhileRecovering;
+    o.nowMs = server.now();
+    o.snapshotRequest = group -> {
+      for (Partition part : partitions) {
+        if (part != null && Partition.groupId(part.id()).equals(group) && part.node() != null) {
+          part.node().snapshot(null);
+        }
+      }
+    };
+    return o;
   }
 
   private NodeOptions nodeOptions() {
     NodeOptions o = new NodeOptions();
+    // Every group's Raft log goes to the node's one log (dev.tide.cluster.raft.log.NodeLog).
+    o.setServiceFactory(storage.serviceFactory());
     o.setElectionTimeoutMs(config.electionTimeoutMs);
     o.setSnapshotIntervalSecs(config.snapshotIntervalSecs);
     o.setSharedElectionTimer(true);
@@ -114,43 +347,59 @@ public final class ClusterNode implements AutoCloseable {
     o.setSharedSnapshotTimer(true);
     o.setSharedTimerPool(true);
     RaftOptions raft = new RaftOptions();
-    raft.setSync(config.syncLog);
+    raft.setSync(config.durability == Durability.FSYNC);
+    // Term and vote are fsynced in both modes: a vote forgotten after a machine crash could elect
+    // two leaders in one term. They change only at elections, so this costs nothing in steady state.
+    raft.setSyncMeta(true);
     raft.setElectionHeartbeatFactor(config.heartbeatFactor);
     o.setRaftOptions(raft);
+    JRaftTuning.apply(o);
     return o;
   }
 
-  /** Refuses a data directory written for another cluster (different members, partitions or replicas). */
-  private void checkIdentity() throws IOException {
-    StringBuilder sb = new StringBuilder();
-    sb.append("partitions=").append(map.partitionCount()).append('\n');
-    sb.append("replicas=").append(map.replicas(0).size()).append('\n');
-    for (Member m : map.members()) {
-      sb.append("member=").append(m.host()).append(':').append(m.port()).append('@').append(m.busPort()).append('\n');
-    }
-    sb.append("self=").append(self.id()).append('\n');
-    String identity = sb.toString();
-    Path file = config.dataDir.resolve(IDENTITY_FILE);
-    if (Files.exists(file)) {
-      String existing = Files.readString(file, StandardCharsets.UTF_8);
-      if (!existing.equals(identity)) {
-        throw new IOException("data directory " + config.dataDir + " belongs to another cluster or node:\n"
-            + existing + "this node is:\n" + identity
-            + "start with the same --bootstrap/--partitions/--replicas and addresses, or use an empty --data-dir");
-      }
+  /** Active expiry of every partition this node leads; bounded work per partition (Partition#activeExpireTick). */
+  private void activeExpireTick() {
+    if (closing) {
       return;
     }
-    Path tmp = file.resolveSibling(IDENTITY_FILE + ".tmp");
-    Files.writeString(tmp, identity, StandardCharsets.UTF_8);
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    for (Partition part : partitions) {
+      if (part != null) {
+        try {
+          part.activeExpireTick();
+        } catch (RuntimeException e) {
+          log.error("partition {}: active expiry failed", part.id(), e);
+        }
+      }
+    }
+  }
+
+  /** Pub/sub messages this node could not send or deliver (full queues, unreachable peers). */
+  public long pubSubDropped() {
+    return pubSub == null ? 0 : pubSub.dropped();
   }
 
   static PeerId peer(Member m) {
     return new PeerId(m.host(), m.busPort());
   }
 
+  /** The node's current map (highest epoch it has seen). */
   public ClusterMap map() {
-    return map;
+    return sync.state().map();
+  }
+
+  /** The node's current cluster state: map, member names and states, controller voters, epoch. */
+  public ClusterState state() {
+    return sync.state();
+  }
+
+  /** The node's link to the controller (map listeners, proposals, controller replica). */
+  public MapSync sync() {
+    return sync;
+  }
+
+  /** Member id of the controller leader as this node knows it, or null. */
+  public String controllerLeaderId() {
+    return sync.controllerLeaderId();
   }
 
   public Member self() {
@@ -167,7 +416,8 @@ public final class ClusterNode implements AutoCloseable {
 
   /** This node's replica of a partition, or null when it holds none. */
   public Partition partition(int p) {
-    return partitions[p];
+    Partition[] now = partitions;
+    return p < now.length ? now[p] : null;
   }
 
   /**
@@ -176,9 +426,10 @@ public final class ClusterNode implements AutoCloseable {
    * if it is not the leader. Null while a hosted partition has no leader.
    */
   public Member leaderOf(int p) {
-    Partition part = partitions[p];
+    ClusterMap map = map();
+    Partition part = partition(p);
     if (part == null) {
-      return map.replicas(p).get(0);
+      return map.preferredLeader(p);
     }
     PeerId leader = part.leaderId();
     if (leader == null) {
@@ -194,8 +445,9 @@ public final class ClusterNode implements AutoCloseable {
 
   /** True when every partition hosted here knows its leader. */
   public boolean allLeadersKnown() {
-    for (int p = 0; p < partitions.length; p++) {
-      if (partitions[p] != null && leaderOf(p) == null) {
+    Partition[] now = partitions;
+    for (int p = 0; p < now.length; p++) {
+      if (now[p] != null && leaderOf(p) == null) {
         return false;
       }
     }
@@ -204,13 +456,18 @@ public final class ClusterNode implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closing = true;
     server.executor().setRouter(null);
-    for (Partition p : partitions) {
+    if (sync != null) {
+      sync.close(); // stops the map thread first, so no group starts while the others stop
+    }
+    Partition[] now = partitions;
+    for (Partition p : now) {
       if (p != null) {
         p.shutdown();
       }
     }
-    for (Partition p : partitions) {
+    for (Partition p : now) {
       if (p != null) {
         try {
           p.join();
@@ -219,6 +476,10 @@ public final class ClusterNode implements AutoCloseable {
         }
       }
     }
+    if (pubSub != null) {
+      pubSub.close();
+    }
+    partitions = new Partition[0];
     if (rpcServer != null) {
       rpcServer.shutdown();
       rpcServer = null;
@@ -226,5 +487,13 @@ public final class ClusterNode implements AutoCloseable {
     if (batcher != null) {
       batcher.shutdownNow();
     }
+    if (storage != null) {
+      storage.close(); // after every group stopped: they write to it until then
+    }
+  }
+
+  /** This node's storage (node log, recovery state). */
+  public NodeStorage storage() {
+    return storage;
   }
 }

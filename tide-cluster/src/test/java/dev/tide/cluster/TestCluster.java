@@ -12,12 +12,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** N Tide cluster nodes in this JVM on loopback, each with its own data directory; closed on close. */
+/**
+ * N Tide cluster nodes in this JVM on loopback, each with its own data directory; closed on close.
+ * Nodes 0..size-1 form the cluster with --bootstrap; {@link #addJoiner} starts more with --join
+ * (they get the next indexes in {@link #members}, {@link #servers} and {@link #nodes}).
+ */
 final class TestCluster implements AutoCloseable {
 
   final List<Member> members = new ArrayList<>();
-  final TideServer[] servers;
-  final ClusterNode[] nodes;
+  TideServer[] servers;
+  ClusterNode[] nodes;
+  private final int bootstrapSize;
   private final Path root;
   private final int partitions;
   private final int replicas;
@@ -33,6 +38,7 @@ final class TestCluster implements AutoCloseable {
     }
     servers = new TideServer[size];
     nodes = new ClusterNode[size];
+    bootstrapSize = size;
   }
 
   static int freePort() throws IOException {
@@ -49,22 +55,45 @@ final class TestCluster implements AutoCloseable {
     return this;
   }
 
+  /** Starts node i: a bootstrap member with --bootstrap; a joined node from its data directory (no --join). */
   void start(int i) throws Exception {
+    startWith(i, config(i));
+  }
+
+  /** The configuration node i starts with (tests change it to provoke refusals). */
+  ClusterConfig config(int i) {
+    Member m = members.get(i);
+    ClusterConfig cc = new ClusterConfig();
+    cc.nodeName = "n" + (i + 1);
+    cc.dataDir = dataDir(i);
+    cc.host = m.host();
+    cc.port = m.port();
+    cc.busPort = m.busPort();
+    if (i < bootstrapSize) {
+      cc.bootstrap = members.subList(0, bootstrapSize);
+    }
+    cc.partitions = partitions;
+    cc.replicas = replicas;
+    tune.accept(cc);
+    return cc;
+  }
+
+  Path dataDir(int i) {
+    return root.resolve("n" + (i + 1));
+  }
+
+  /** Bus address (HOST:BUS) of node i, as --join takes it. */
+  String busAddress(int i) {
+    return members.get(i).host() + ":" + members.get(i).busPort();
+  }
+
+  /** Starts node i's server and cluster node with {@code cc}; on failure the server is closed and the error thrown. */
+  void startWith(int i, ClusterConfig cc) throws Exception {
     Member m = members.get(i);
     ServerConfig sc = new ServerConfig();
     sc.port = m.port();
     sc.bind = m.host();
     TideServer server = new TideServer(sc).start();
-    ClusterConfig cc = new ClusterConfig();
-    cc.nodeName = "n" + (i + 1);
-    cc.dataDir = root.resolve("n" + (i + 1));
-    cc.host = m.host();
-    cc.port = m.port();
-    cc.busPort = m.busPort();
-    cc.bootstrap = members;
-    cc.partitions = partitions;
-    cc.replicas = replicas;
-    tune.accept(cc);
     try {
       nodes[i] = new ClusterNode(server, cc).start();
     } catch (Exception e) {
@@ -72,6 +101,23 @@ final class TestCluster implements AutoCloseable {
       throw e;
     }
     servers[i] = server;
+  }
+
+  /** Allocates addresses for one more node (index returned) without starting it. */
+  int addMember() throws IOException {
+    members.add(Member.of("127.0.0.1", freePort(), freePort()));
+    servers = java.util.Arrays.copyOf(servers, members.size());
+    nodes = java.util.Arrays.copyOf(nodes, members.size());
+    return members.size() - 1;
+  }
+
+  /** Starts one more node that joins through {@code seeds} (bus addresses); returns its index. */
+  int addJoiner(List<String> seeds) throws Exception {
+    int i = addMember();
+    ClusterConfig cc = config(i);
+    cc.join = seeds;
+    startWith(i, cc);
+    return i;
   }
 
   /** Stops node i at once (its groups stop; no leadership transfer, no goodbye to peers). */
@@ -85,6 +131,10 @@ final class TestCluster implements AutoCloseable {
 
   boolean running(int i) {
     return servers[i] != null;
+  }
+
+  int size() {
+    return members.size();
   }
 
   /** True when every running node knows a leader for each partition it hosts, and the leader is running. */

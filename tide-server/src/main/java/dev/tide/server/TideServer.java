@@ -7,6 +7,7 @@ import dev.tide.engine.keyspace.Database;
 import dev.tide.engine.keyspace.EngineConfig;
 import dev.tide.engine.keyspace.Keyspace;
 import dev.tide.protocol.RespRequestDecoder;
+import dev.tide.server.capacity.EmulatedCapacity;
 import dev.tide.server.commands.ServerCommands;
 import dev.tide.server.config.ServerConfig;
 import dev.tide.server.connection.ClientConnection;
@@ -79,6 +80,8 @@ public final class TideServer implements AutoCloseable {
   private final IdleClients idleClients;
   private long lastIdleSweepMs;
   private final long startedMs;
+  /** Emulated capacity (lab feature, {@code capacity-ops}); null when unlimited. */
+  private final EmulatedCapacity capacity;
   private TideMetrics metrics;
   private MetricsHttpServer metricsHttp;
   private EventLoopGroup bossGroup;
@@ -110,6 +113,7 @@ public final class TideServer implements AutoCloseable {
       outputBufferLimits.connectionClosed(conn);
       idleClients.connectionClosed(conn);
     });
+    this.capacity = this.config.capacityOps > 0 ? new EmulatedCapacity(this.config.capacityOps, System::nanoTime) : null;
     EngineCommands.registerAll(table);
     ServerCommands.registerAll(table, this);
   }
@@ -184,6 +188,11 @@ public final class TideServer implements AutoCloseable {
     return metrics;
   }
 
+  /** The emulated capacity ({@code capacity-ops}), or null when the node is unlimited. */
+  public EmulatedCapacity capacity() {
+    return capacity;
+  }
+
   public Evictor evictor() {
     return evictor;
   }
@@ -253,6 +262,9 @@ public final class TideServer implements AutoCloseable {
     ClientConnection conn = new ClientConnection(clients.nextId(), ch, executor, clients, decoder, !needsAuth,
         clock.getAsLong());
     ch.pipeline().addLast("resp-decoder", decoder);
+    if (capacity != null) {
+      ch.pipeline().addLast("capacity", capacity.newGate()); // absent when unlimited: no cost on the hot path
+    }
     ch.pipeline().addLast("client", conn);
   }
 

@@ -19,10 +19,37 @@ import java.util.List;
  * @param schedule              scheduled minimums (empty: none)
  * @param predictive            predictive scaling, or null
  * @param sloBurnRate           SLO burn-rate scaling, or null
+ * @param live                  the live loop's settings (scraping, manual scales)
+ * @param kubernetes            the Kubernetes actuator's settings, or null
  */
 public record AutoscalerConfig(long evaluationIntervalMs, long stableWindowMs, long panicWindowMs,
     GuardSettings guards, TargetTrackingSettings targetTracking, StepSettings stepScaling,
-    List<Scheduled.Entry> schedule, PredictiveSettings predictive, SloSettings sloBurnRate) {
+    List<Scheduled.Entry> schedule, PredictiveSettings predictive, SloSettings sloBurnRate, LiveSettings live,
+    KubernetesSettings kubernetes) {
+
+  /**
+   * The live loop's settings.
+   *
+   * @param scrapeTimeoutMs  a node that has not answered its metrics scrape by then is unreachable this tick
+   * @param manualHoldMs     after a manual scale, the loop takes no action for this long (0: only the guards' cooldowns)
+   */
+  public record LiveSettings(long scrapeTimeoutMs, long manualHoldMs) {
+  }
+
+  /** The Kubernetes actuator's settings (see {@code actuator.KubernetesActuator.Settings}). */
+  public record KubernetesSettings(String namespace, String statefulSet, String service, String clusterDomain,
+      int clientPort, int metricsPort, long drainTimeoutMs, long drainPollMs) {
+  }
+
+  /** The SLO's latency threshold (ms): the burn-rate policy's, or 10 ms without one. */
+  public double sloLatencyMs() {
+    return sloBurnRate != null ? sloBurnRate.latencyMs() : 10;
+  }
+
+  /** The SLO's objective: the burn-rate policy's, or 99.9% without one. */
+  public double sloObjective() {
+    return sloBurnRate != null ? sloBurnRate.objective() : 0.999;
+  }
 
   /** Target tracking settings. */
   public record TargetTrackingSettings(Metric metric, double target, double tolerance) {
@@ -60,6 +87,7 @@ public record AutoscalerConfig(long evaluationIntervalMs, long stableWindowMs, l
         List.of(),
         new PredictiveSettings(300_000, 288, 600_000, 0.3, 0.05, 0.3, target, 0.2),
         new SloSettings(0.999, sloLatencyMs, 30 * 86_400_000L, 10_000, 3_600_000, 300_000, 14.4, 50, 21_600_000, 1_800_000, 6, 20,
-            60_000));
+            60_000),
+        new LiveSettings(1_000, 300_000), null);
   }
 }

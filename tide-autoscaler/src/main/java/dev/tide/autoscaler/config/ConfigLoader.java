@@ -193,10 +193,35 @@ public final class ConfigLoader {
       throw g.fail("costLimitNodeHoursPerDay", "must be 0 (off) or >= nodes.min x 24 (" + min * 24 + "), got " + cost);
     }
     g.done();
+
+    Section liveSection = top.section("live");
+    AutoscalerConfig.LiveSettings live = new AutoscalerConfig.LiveSettings(
+        liveSection.duration("scrapeTimeout", Math.min(2_000, interval), 100, 60_000),
+        liveSection.duration("manualHold", 300_000, 0, 86_400_000));
+    if (live.scrapeTimeoutMs() > interval) {
+      throw liveSection.fail("scrapeTimeout", "must be <= evaluationInterval (" + interval + " ms): a scrape must end "
+          + "before the next one starts");
+    }
+    liveSection.done();
+
+    AutoscalerConfig.KubernetesSettings k8s = null;
+    if (top.has("kubernetes")) {
+      Section k = top.section("kubernetes");
+      String sts = k.name("statefulSet", "tide");
+      long drainTimeout = k.duration("drainTimeout", 600_000, 1_000, 86_400_000);
+      long drainPoll = k.duration("drainPoll", 2_000, 100, 60_000);
+      if (drainPoll > drainTimeout) {
+        throw k.fail("drainPoll", "must be <= drainTimeout (" + drainTimeout + " ms)");
+      }
+      k8s = new AutoscalerConfig.KubernetesSettings(k.name("namespace", "tide"), sts, k.name("service", sts),
+          k.name("clusterDomain", "cluster.local"), (int) k.integer("clientPort", 6379, 1, 65535),
+          (int) k.integer("metricsPort", 9121, 1, 65535), drainTimeout, drainPoll);
+      k.done();
+    }
     top.done();
     GuardSettings guards = new GuardSettings(min, max, outStab, inStab, outCool, inCool, outNodes, outPct, inNodes,
         inPct, warmUp, panicOn, threshold, hold, cost);
-    return new AutoscalerConfig(interval, stable, panic, guards, tt, step, List.copyOf(schedule), pred, slo);
+    return new AutoscalerConfig(interval, stable, panic, guards, tt, step, List.copyOf(schedule), pred, slo, live, k8s);
   }
 
   /** A mapping being read, with its field path; tracks which keys were used. */
@@ -265,6 +290,16 @@ public final class ConfigLoader {
         out.add(new Section(field(key) + "[" + i + "]", m));
       }
       return out;
+    }
+
+    /** A DNS-style name (Kubernetes object names, domains): lower-case letters, digits, '-' and '.'. */
+    String name(String key, String dflt) {
+      Scalar s = scalar(key);
+      String v = s == null ? dflt : s.text();
+      if (!v.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+        throw fail(key, "expected a lower-case DNS name (a-z, 0-9, '-', '.'), got '" + v + "'");
+      }
+      return v;
     }
 
     String string(String key) {

@@ -74,6 +74,21 @@ public final class Guards {
   }
 
   /**
+   * Adopts a size set from outside (a manual scale) as the new baseline: the stabilization windows
+   * forget earlier recommendations (made for another size) and count {@code size} as recommended for
+   * one scale-in window, as at start; cooldowns start as after an action; panic mode ends (the
+   * operator has decided).
+   */
+  public void adopt(long nowMs, int size) {
+    history.clear();
+    startMs = nowMs;
+    startNodes = size;
+    lastScaleOutMs = nowMs;
+    lastScaleInMs = nowMs;
+    panicUntilMs = Long.MIN_VALUE;
+  }
+
+  /**
    * Applies the guards.
    *
    * @param nowMs         now

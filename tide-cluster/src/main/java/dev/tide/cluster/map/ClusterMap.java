@@ -10,9 +10,11 @@ import java.util.List;
  * The cluster map: members, slot → partition, partition → replicas, and the epoch that orders
  * versions of the map. Immutable; a new epoch is a new object.
  *
- * <p>This is the state the controller Raft group will own (DESIGN.md): nodes cache it and refresh
- * on a newer epoch. In phase 1 it is computed once from the bootstrap member list by
- * {@link #initial}, identically on every node, so no controller is needed yet.
+ * <p>This is the state the controller Raft group owns ({@code dev.tide.cluster.controller}): nodes
+ * cache it and refresh on a newer epoch. A new cluster starts from {@link #initial}, computed
+ * identically on every bootstrap node (so partitions start at once), which the controller then
+ * records; later epochs come from the controller's commands ({@link #withMember},
+ * {@link #withReplicas}, {@link #withSlots}).
  *
  * <p>Leadership is not part of the map: it changes with every election and each node learns it
  * from its Raft groups (see {@code ClusterNode}).
@@ -36,6 +38,9 @@ public final class ClusterMap {
       throw new IllegalArgumentException("slot map must cover " + Slots.COUNT + " slots");
     }
     for (int[] r : replicas) {
+      if (r.length == 0) {
+        throw new IllegalArgumentException("every partition needs at least one replica");
+      }
       for (int m : r) {
         if (m < 0 || m >= members.size()) {
           throw new IllegalArgumentException("replica index " + m + " is not a member");
@@ -88,6 +93,64 @@ public final class ClusterMap {
       }
     }
     return new ClusterMap(1, members, slots, replicas);
+  }
+
+  // ---- derived maps (the controller's commands build new epochs from these) ----------------------
+
+  /** This map with another epoch. */
+  public ClusterMap withEpoch(long newEpoch) {
+    return new ClusterMap(newEpoch, members, slotToPartition, replicas);
+  }
+
+  /** This map with {@code member} appended to the member list (it hosts nothing yet). */
+  public ClusterMap withMember(Member member) {
+    List<Member> more = new ArrayList<>(members);
+    more.add(member);
+    return new ClusterMap(epoch, more, slotToPartition, replicas);
+  }
+
+  /** This map with member {@code index} replaced by {@code member} (same position, so placement is kept). */
+  public ClusterMap withMemberAt(int index, Member member) {
+    List<Member> changed = new ArrayList<>(members);
+    changed.set(index, member);
+    return new ClusterMap(epoch, changed, slotToPartition, replicas);
+  }
+
+  /** This map with partition {@code p} replicated on the members at {@code memberIndexes}, first choice first. */
+  public ClusterMap withReplicas(int p, int[] memberIndexes) {
+    if (memberIndexes.length == 0) {
+      throw new IllegalArgumentException("partition " + p + " needs at least one replica");
+    }
+    int[][] changed = replicas.clone();
+    changed[p] = memberIndexes.clone();
+    return new ClusterMap(epoch, members, slotToPartition, changed);
+  }
+
+  /** This map with slots {@code first..last} (inclusive) assigned to partition {@code p}. */
+  public ClusterMap withSlots(int first, int last, int p) {
+    short[] changed = slotToPartition.clone();
+    Arrays.fill(changed, first, last + 1, (short) p);
+    return new ClusterMap(epoch, members, changed, replicas);
+  }
+
+  /** Position of a member in {@link #members()} (what replica lists refer to), or -1. */
+  public int memberIndex(String id) {
+    for (int i = 0; i < members.size(); i++) {
+      if (members.get(i).id().equals(id)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Member positions of a partition's replicas, first choice first (a copy). */
+  public int[] replicaIndexes(int partition) {
+    return replicas[partition].clone();
+  }
+
+  /** The replica that should lead a partition when it is up: the first in its replica list. */
+  public Member preferredLeader(int partition) {
+    return members.get(replicas[partition][0]);
   }
 
   public long epoch() {

@@ -2,76 +2,52 @@ package dev.tide.cluster.raft;
 
 import com.alipay.sofa.jraft.Closure;
 import com.alipay.sofa.jraft.Status;
-import dev.tide.engine.command.Session;
-import dev.tide.protocol.Reply;
+import com.alipay.sofa.jraft.error.RaftError;
 import dev.tide.protocol.RespReplyWriter;
 import dev.tide.server.connection.ClientConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
- * The clients waiting on one proposed batch, in the batch's order. Applying the entry writes
- * each command's reply into that command's buffer; {@link #run} then hands every reply to its
- * connection's event loop. When the entry cannot be committed by this leader (it lost
- * leadership, the node stops), each client gets TRYAGAIN: its write was not acknowledged (it
- * may still be applied if a later leader commits the entry; docs/cluster.md).
+ * The proposals packed into one entry, in the entry's order. Applying the entry lets each
+ * proposal collect its reply ({@link Proposal#replyFor}); {@link #run} then tells each of them
+ * the outcome. When the entry cannot be committed by this leader (it lost leadership, the node
+ * stops), each learns it from the error status: its write was not acknowledged (it may still be
+ * applied if a later leader commits the entry; docs/cluster.md).
  */
 final class BatchClosure implements Closure {
 
-  /** A client command waiting for its batch to be applied. */
-  static final class Pending {
-    final ClientConnection conn;
-    final byte[][] argv;
-    final int encodedBytes;
-    ByteBuf out;
-    RespReplyWriter writer;
-
-    Pending(ClientConnection conn, byte[][] argv) {
-      this.conn = conn;
-      this.argv = argv;
-      this.encodedBytes = Batch.encodedSize(argv);
-    }
-  }
-
   static final String NOT_COMMITTED = "TRYAGAIN The write was not committed (partition leadership changed); retry";
 
-  private final List<Pending> pending;
+  private final List<Proposal> proposals;
+  /** Where client commands go that were never appended (see {@link Partition#onNotAppended}); null: TRYAGAIN. */
+  private final BiConsumer<ClientConnection, byte[][]> notAppended;
 
-  BatchClosure(List<Pending> pending) {
-    this.pending = pending;
+  BatchClosure(List<Proposal> proposals, BiConsumer<ClientConnection, byte[][]> notAppended) {
+    this.proposals = proposals;
+    this.notAppended = notAppended;
   }
 
   int size() {
-    return pending.size();
+    return proposals.size();
   }
 
-  Reply replyFor(int i) {
-    Pending p = pending.get(i);
-    if (p.out == null) {
-      p.out = Unpooled.buffer(64);
-      p.writer = new RespReplyWriter(p.out, p.conn.protocol());
-    }
-    return p.writer;
-  }
-
-  Session sessionFor(int i) {
-    return pending.get(i).conn;
+  Proposal get(int i) {
+    return proposals.get(i);
   }
 
   @Override
   public void run(Status status) {
-    for (Pending p : pending) {
-      if (status.isOk() && p.out != null) {
-        deliver(p.conn, p.out);
-      } else {
-        if (p.out != null) {
-          p.out.release();
-        }
-        ByteBuf err = Unpooled.buffer(96);
-        new RespReplyWriter(err, 2).error(NOT_COMMITTED);
-        deliver(p.conn, err);
+    // EBUSY: JRaft refused the entry while transferring leadership (or the partition found it no
+    // longer leads before proposing): nothing was appended, so client commands may go to the new
+    // leader; other proposals hear the error.
+    boolean notAppendedAtAll = !status.isOk() && status.getRaftError() == RaftError.EBUSY && notAppended != null;
+    for (Proposal p : proposals) {
+      if (!(notAppendedAtAll && p.reroute(notAppended))) {
+        p.completed(status);
       }
     }
   }
@@ -88,5 +64,11 @@ final class BatchClosure implements Closure {
       conn.flush();
       conn.unblocked();
     });
+  }
+
+  static ByteBuf errorBuffer(String text) {
+    ByteBuf err = Unpooled.buffer(text.length() + 3);
+    new RespReplyWriter(err, 2).error(text);
+    return err;
   }
 }

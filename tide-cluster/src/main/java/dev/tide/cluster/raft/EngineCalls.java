@@ -46,21 +46,82 @@ public final class EngineCalls {
     }
   };
 
+  /** As {@link #REPLICA_SESSION}, inside a transaction (blocking commands answer at once, as in MULTI). */
+  public static final Session REPLICA_TX_SESSION = new Session() {
+    @Override
+    public long clientId() {
+      return -1;
+    }
+
+    @Override
+    public int protocol() {
+      return 2;
+    }
+
+    @Override
+    public boolean inTransaction() {
+      return true;
+    }
+
+    @Override
+    public boolean noTouch() {
+      return true;
+    }
+  };
+
+  /** A client's session as seen by the commands of its transaction: in a transaction, whatever its state. */
+  public static Session inTransaction(Session client) {
+    return new Session() {
+      @Override
+      public long clientId() {
+        return client.clientId();
+      }
+
+      @Override
+      public int protocol() {
+        return client.protocol();
+      }
+
+      @Override
+      public boolean inTransaction() {
+        return true;
+      }
+
+      @Override
+      public boolean noTouch() {
+        return client.noTouch();
+      }
+    };
+  }
+
   /** Returns true when the command failed (replied with an error). */
   public static boolean invoke(CommandContext ctx, CommandSpec spec, byte[][] argv, Reply reply, long nowMs,
                                Database db, Session session) {
-    ctx.reset(spec, argv, reply, nowMs, db, session, false);
+    return invoke(ctx, spec, argv, reply, nowMs, db, session, false, true);
+  }
+
+  /**
+   * As {@link #invoke(CommandContext, CommandSpec, byte[][], Reply, long, Database, Session)}, for
+   * blocking commands too. A command that asks to block ({@code ctx.blocked()} afterwards) writes
+   * no reply; with {@code replyIfBlocked} it gets its timeout reply instead (a blocking command
+   * where nobody can wait for it: followers, reads).
+   *
+   * @param reprocessing the re-run of a blocked command after one of its keys became ready
+   */
+  public static boolean invoke(CommandContext ctx, CommandSpec spec, byte[][] argv, Reply reply, long nowMs,
+                               Database db, Session session, boolean reprocessing, boolean replyIfBlocked) {
+    ctx.reset(spec, argv, reply, nowMs, db, session, reprocessing);
     ByteBuf buffer = reply instanceof RespReplyWriter w ? w.buffer() : null;
     int mark = buffer == null ? -1 : buffer.writerIndex();
     try {
       spec.impl().execute(ctx);
       if (ctx.blocked()) {
-        // Blocking commands are refused before they reach a partition; if one slipped through it
-        // gets its timeout reply rather than parking a client inside the state machine.
         if (buffer != null) {
           buffer.writerIndex(mark);
         }
-        ctx.blockTimeoutReply().accept(reply);
+        if (replyIfBlocked) {
+          ctx.blockTimeoutReply().accept(reply);
+        }
       }
       return false;
     } catch (CommandException e) {

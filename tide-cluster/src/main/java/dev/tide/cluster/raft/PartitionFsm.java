@@ -25,18 +25,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The replicated state machine of one partition: an engine {@link Database} (one keyspace) for
  * the partition's slots, changed only by committed log entries.
  *
- * <p>Each entry is a {@link Batch}. Every command of it runs through the engine's own command
+ * <p>Each entry is a {@link Batch} of records. Every command runs through the engine's own command
  * implementation with the batch's leader time as {@code nowMs}, so TTLs and expiry decide the
  * same way on every replica; SPOP, the one write that chooses at random, runs through
- * {@link DeterministicSpop} with the batch's seed. On the leader the entry carries the
- * {@link BatchClosure} of the clients that sent its commands, and each command's reply is
- * written for its client as it is applied; followers discard replies.
+ * {@link DeterministicSpop} with the batch's seed. A transaction record runs its commands
+ * together unless a watched key changed since it was watched, decided from the replicated
+ * {@link ModificationLog}; an expiry record removes the keys still expired at the entry's time.
+ * On the leader the entry carries the {@link BatchClosure} of the {@link Proposal}s it packs, and
+ * each record's reply is written for its client as it is applied; followers discard replies. On
+ * the leader, keys made ready for blocked clients are handed to the {@link ReadyListener}.
  *
  * <p>Threads: JRaft calls this class on the partition's single FSM thread. Reads (after a
  * ReadIndex) run on client event loops; both sides hold the keyspace lock while they touch it.
@@ -53,15 +58,70 @@ public final class PartitionFsm extends StateMachineAdapter {
   private volatile long lastAppliedMs;
   private volatile long leaderTerm = -1;
   private volatile long appliedIndex;
+  /** The applied index as seen under the keyspace lock: what a WATCH records. Guarded by the lock. */
+  private long lastAppliedIndexLocked;
+  /** Index of the entry being applied (0 outside apply): changes are recorded against it. */
+  private long applyingIndex;
+  /** Replicated: which keys changed at which index, for WATCH. Guarded by the keyspace lock. */
+  private final ModificationLog modifications = new ModificationLog();
+  private volatile ReadyListener readyListener;
+  private volatile LeaderListener leaderListener;
   private final CommandContext ctx = new CommandContext();
   private final ByteBuf discard = Unpooled.buffer(256);
   private final RespReplyWriter discardReply = new RespReplyWriter(discard, 2);
+
+  /** Told, on the FSM thread with the keyspace lock held, of keys that became ready for blocked clients. */
+  @FunctionalInterface
+  public interface ReadyListener {
+    void keysReady(Keyspace ks, List<byte[]> keys);
+  }
+
+  /** Told when this replica starts or stops leading (FSM thread). */
+  public interface LeaderListener {
+    void leaderStarted(long term);
+
+    void leaderStopped();
+  }
 
   public PartitionFsm(int partition, CommandTable table, EngineConfig engineConfig) {
     this.partition = partition;
     this.table = table;
     this.engineConfig = engineConfig;
-    this.db = new Database(engineConfig, 1);
+    this.db = track(new Database(engineConfig, 1));
+  }
+
+  /** Records every change the database's keyspace reports while an entry is applied. */
+  private Database track(Database d) {
+    Keyspace ks = d.shard(0);
+    ks.lock().lock();
+    try {
+      ks.setChangeListener(key -> {
+        if (applyingIndex > 0) {
+          modifications.record(key, applyingIndex);
+        }
+      });
+    } finally {
+      ks.lock().unlock();
+    }
+    return d;
+  }
+
+  public void setReadyListener(ReadyListener listener) {
+    this.readyListener = listener;
+  }
+
+  public void setLeaderListener(LeaderListener listener) {
+    this.leaderListener = listener;
+  }
+
+  /** The replicated change log for WATCH. Caller holds the keyspace lock. */
+  public ModificationLog modifications() {
+    return modifications;
+  }
+
+  /** The last applied index, read under the keyspace lock (consistent with the data). */
+  public long appliedIndexLocked() {
+    return lastAppliedIndexLocked;
   }
 
   public Database db() {
@@ -96,7 +156,7 @@ public final class PartitionFsm extends StateMachineAdapter {
         return;
       }
       BatchClosure closure = done instanceof BatchClosure b ? b : null;
-      apply(batch, closure);
+      apply(batch, closure, it.getIndex());
       appliedIndex = it.getIndex();
       if (done != null) {
         done.run(Status.OK());
@@ -105,26 +165,39 @@ public final class PartitionFsm extends StateMachineAdapter {
     }
   }
 
-  private void apply(Batch batch, BatchClosure closure) {
+  private void apply(Batch batch, BatchClosure closure, long index) {
     Database d = db;
     Keyspace ks = d.shard(0);
     ks.lock().lock();
     try {
-      for (int i = 0; i < batch.commands().size(); i++) {
-        byte[][] argv = batch.commands().get(i);
-        Reply reply;
-        Session session;
-        if (closure != null && i < closure.size()) {
-          reply = closure.replyFor(i);
-          session = closure.sessionFor(i);
-        } else {
-          discard.clear();
-          reply = discardReply;
-          session = EngineCalls.REPLICA_SESSION;
+      applyingIndex = index;
+      for (int i = 0; i < batch.records().size(); i++) {
+        Proposal p = closure != null && i < closure.size() ? closure.get(i) : null;
+        switch (batch.records().get(i)) {
+          case Batch.Command c -> {
+            Reply reply = p != null ? p.replyFor(0) : discardReply();
+            Session session = p != null ? p.session() : EngineCalls.REPLICA_SESSION;
+            boolean blocked = applyCommand(d, c.argv(), c.reprocess(), reply, session, batch, index, p != null);
+            if (p != null) {
+              p.applied(blocked, ctx);
+            }
+          }
+          case Batch.Transaction t -> applyTransaction(d, t, p, batch, index);
+          case Batch.ExpireKeys e -> {
+            for (byte[] key : e.keys()) {
+              ks.liveNode(key, batch.nowMs()); // removes the key only if it is still expired at the entry's time
+            }
+          }
         }
-        applyOne(d, argv, reply, session, batch);
+        List<byte[]> ready = ks.drainReadyKeys(); // non-empty only on a leader with blocked clients
+        ReadyListener listener = readyListener;
+        if (!ready.isEmpty() && listener != null) {
+          listener.keysReady(ks, ready);
+        }
       }
+      lastAppliedIndexLocked = index;
     } finally {
+      applyingIndex = 0;
       ks.lock().unlock();
     }
     if (batch.nowMs() > lastAppliedMs) {
@@ -132,14 +205,49 @@ public final class PartitionFsm extends StateMachineAdapter {
     }
   }
 
-  private void applyOne(Database d, byte[][] argv, Reply reply, Session session, Batch batch) {
+  private Reply discardReply() {
+    discard.clear();
+    return discardReply;
+  }
+
+  /**
+   * MULTI/EXEC: aborted as a whole if a watched key changed since it was watched (the same
+   * decision on every replica, see {@link ModificationLog}); else every command runs in order
+   * with nothing between them, each reply in its place.
+   */
+  private void applyTransaction(Database d, Batch.Transaction t, Proposal p, Batch batch, long index) {
+    for (Batch.WatchedKey w : t.watches()) {
+      if (modifications.watchBroken(w, batch.nowMs())) {
+        if (p != null) {
+          p.aborted();
+        }
+        return;
+      }
+    }
+    Session session = p != null ? p.session() : EngineCalls.REPLICA_TX_SESSION;
+    for (int j = 0; j < t.commands().size(); j++) {
+      Reply reply = p != null ? p.replyFor(j) : discardReply();
+      applyCommand(d, t.commands().get(j), false, reply, session, batch, index, false);
+    }
+    if (p != null) {
+      p.applied(false, ctx);
+    }
+  }
+
+  /**
+   * Runs one command. Returns true when a blocking command found nothing and asked to wait: on
+   * the leader ({@code mayBlock}) it wrote no reply and its client waits; elsewhere it wrote its
+   * timeout reply, which nobody reads.
+   */
+  private boolean applyCommand(Database d, byte[][] argv, boolean reprocess, Reply reply, Session session,
+                               Batch batch, long index, boolean mayBlock) {
     CommandSpec spec = table.lookup(argv[0]);
     if (spec != null && spec.hasSubcommands() && argv.length >= 2) {
       spec = spec.subcommand(argv[1]);
     }
     if (spec == null) {
       reply.error("ERR unknown command in replicated log");
-      return;
+      return false;
     }
     if (spec.name().equals("spop")) {
       ByteBuf buffer = reply instanceof RespReplyWriter w ? w.buffer() : null;
@@ -152,29 +260,49 @@ public final class PartitionFsm extends StateMachineAdapter {
         }
         reply.error(e.getMessage());
       }
-      return;
+      return false;
     }
-    EngineCalls.invoke(ctx, spec, argv, reply, batch.nowMs(), d, session);
+    boolean failed = EngineCalls.invoke(ctx, spec, argv, reply, batch.nowMs(), d, session, reprocess, !mayBlock);
     if (spec.has(CommandFlag.WRITE)) {
       for (int k : spec.keyIndexes(argv)) {
         if (k < argv.length) {
           d.shardFor(argv[k]).refreshSize(argv[k]);
         }
       }
+      if (!failed && (spec.name().equals("flushall") || spec.name().equals("flushdb"))) {
+        modifications.recordFlush(index);
+      }
     }
-    d.shard(0).drainReadyKeys(); // nobody blocks on a partition keyspace; keep the list empty
+    return mayBlock && ctx.blocked();
   }
 
   @Override
   public void onLeaderStart(long term) {
     leaderTerm = term;
     log.info("partition {}: leader in term {}", partition, term);
+    LeaderListener l = leaderListener;
+    if (l != null) {
+      l.leaderStarted(term);
+    }
   }
 
   @Override
   public void onLeaderStop(Status status) {
     leaderTerm = -1;
     log.info("partition {}: no longer leader ({})", partition, status);
+    LeaderListener l = leaderListener;
+    if (l != null) {
+      l.leaderStopped();
+    }
+  }
+
+  @Override
+  public void onShutdown() {
+    LeaderListener l = leaderListener;
+    if (l != null && leaderTerm >= 0) {
+      leaderTerm = -1;
+      l.leaderStopped();
+    }
   }
 
   @Override
@@ -185,7 +313,8 @@ public final class PartitionFsm extends StateMachineAdapter {
     d.shard(0).lock().lock();
     try {
       long records = SnapshotFile.write(file, d, lastAppliedMs);
-      if (!writer.addFile(SnapshotFile.FILE_NAME)) {
+      modifications.write(Path.of(writer.getPath(), ModificationLog.FILE_NAME));
+      if (!writer.addFile(SnapshotFile.FILE_NAME) || !writer.addFile(ModificationLog.FILE_NAME)) {
         done.run(new Status(RaftError.EIO, "partition %d: cannot register snapshot file", partition));
         return;
       }
@@ -202,10 +331,26 @@ public final class PartitionFsm extends StateMachineAdapter {
   @Override
   public boolean onSnapshotLoad(SnapshotReader reader) {
     Path file = Path.of(reader.getPath(), SnapshotFile.FILE_NAME);
+    Path modFile = Path.of(reader.getPath(), ModificationLog.FILE_NAME);
     Database fresh = new Database(engineConfig, 1);
     try {
       SnapshotFile.Loaded loaded = SnapshotFile.read(file, fresh, table);
-      db = fresh;
+      var meta = reader.load();
+      long snapshotIndex = meta == null ? 0 : meta.getLastIncludedIndex();
+      Keyspace ks = db.shard(0);
+      ks.lock().lock();
+      try {
+        if (Files.exists(modFile)) {
+          modifications.read(modFile);
+        } else {
+          // A snapshot from before WATCH was replicated: watches older than it abort (safe).
+          modifications.resetTo(snapshotIndex);
+        }
+        lastAppliedIndexLocked = snapshotIndex;
+      } finally {
+        ks.lock().unlock();
+      }
+      db = track(fresh);
       lastAppliedMs = Math.max(lastAppliedMs, loaded.lastAppliedMs());
       log.info("partition {}: loaded snapshot of {} keys from {}", partition, loaded.records(), file);
       return true;

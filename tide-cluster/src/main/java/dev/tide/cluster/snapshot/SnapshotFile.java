@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
-import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /**
@@ -206,7 +205,7 @@ public final class SnapshotFile {
    * @throws IOException naming the file and the damage when it is not a whole, valid snapshot
    */
   public static Loaded read(Path file, Database db, CommandTable table) throws IOException {
-    verifyChecksum(file);
+    verify(file);
     try (InputStream raw = Files.newInputStream(file)) {
       DataInputStream in = new DataInputStream(new BufferedInputStream(raw, IO_BUFFER_BYTES));
       byte[] magic = in.readNBytes(MAGIC.length);
@@ -249,24 +248,35 @@ public final class SnapshotFile {
     }
   }
 
-  private static void verifyChecksum(Path file) throws IOException {
+  /** Checks the file's length and its CRC32C over the whole file without loading it. */
+  public static void verify(Path file) throws IOException {
     long size = Files.size(file);
     if (size < MAGIC.length + 4 + 8 + 1 + 8 + 4) {
       throw new IOException(file + " is truncated (" + size + " bytes)");
     }
     CRC32C crc = new CRC32C();
-    try (InputStream raw = Files.newInputStream(file);
-         CheckedInputStream in = new CheckedInputStream(new BufferedInputStream(raw, IO_BUFFER_BYTES), crc)) {
-      long left = size - 4;
-      byte[] buf = new byte[IO_BUFFER_BYTES];
-      while (left > 0) {
-        int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      // Positional reads: the stored checksum is read from where it is, not from a stream that a
+      // buffer may already have read past.
+      ByteBuffer buf = ByteBuffer.allocate(IO_BUFFER_BYTES);
+      long pos = 0;
+      long end = size - 4;
+      while (pos < end) {
+        buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
+        int n = ch.read(buf, pos);
         if (n < 0) {
           throw new IOException(file + " is truncated");
         }
-        left -= n;
+        crc.update(buf.flip());
+        pos += n;
       }
-      int stored = new DataInputStream(raw).readInt();
+      ByteBuffer tail = ByteBuffer.allocate(4);
+      while (tail.hasRemaining()) {
+        if (ch.read(tail, end + tail.position()) < 0) {
+          throw new IOException(file + " is truncated");
+        }
+      }
+      int stored = tail.flip().getInt();
       if (stored != (int) crc.getValue()) {
         throw new IOException(file + " is damaged: checksum mismatch (stored " + Integer.toHexString(stored)
             + ", computed " + Integer.toHexString((int) crc.getValue()) + ")");

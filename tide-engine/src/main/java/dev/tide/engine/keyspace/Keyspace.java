@@ -50,6 +50,10 @@ public final class Keyspace {
   private final ByteDict<ArrayDeque<Object>> blocked = new ByteDict<>();
   private final List<byte[]> readyKeys = new ArrayList<>();
   private final AccessTracker access;
+  /** Told of every change except removal by expiry; null when nobody listens (single-node mode). */
+  private ChangeListener changeListener;
+  /** True while an expired key is being removed, so {@link #changeListener} does not hear it. */
+  private boolean expiring;
   /**
    * Written only by the lock holder, read by anyone (INFO, eviction, metrics) without the lock:
    * opaque stores and loads keep the long atomic and visible without a fence per write, which a
@@ -249,7 +253,12 @@ public final class Keyspace {
   }
 
   private void deleteExpired(byte[] key) {
-    delete(key);
+    expiring = true;
+    try {
+      delete(key);
+    } finally {
+      expiring = false;
+    }
     expiredKeys++;
   }
 
@@ -404,7 +413,26 @@ public final class Keyspace {
     }
   }
 
+  /**
+   * Hears every change to a key (write, delete, expiry set or removed) except the removal of an
+   * expired key. Cluster mode records these per log entry to decide WATCH the same way on every
+   * replica: removal by expiry is left out because it happens at different times on different
+   * replicas (a read on the leader removes an expired key that followers still store).
+   */
+  @FunctionalInterface
+  public interface ChangeListener {
+    void keyChanged(byte[] key);
+  }
+
+  /** Installs the change listener (null: none). Caller holds the lock. */
+  public void setChangeListener(ChangeListener listener) {
+    this.changeListener = listener;
+  }
+
   private void keyChanged(byte[] key) {
+    if (changeListener != null && !expiring) {
+      changeListener.keyChanged(key);
+    }
     if (watchers.isEmpty()) {
       return;
     }

@@ -39,6 +39,8 @@ public final class ServerConfig {
   public volatile String requirePass;
   /** 0 = no metrics endpoint. */
   public int metricsPort;
+  /** Lab feature: emulated capacity in commands per second (token bucket), 0 = unlimited. */
+  public int capacityOps;
   public volatile int maxClients = DEFAULT_MAX_CLIENTS;
   public int shards = Database.DEFAULT_SHARDS;
   /** Netty event loops serving clients; 0 = one per core but one (at least one). */

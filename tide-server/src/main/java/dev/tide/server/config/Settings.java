@@ -22,7 +22,7 @@ import java.util.function.ToLongFunction;
  *
  * <p>Names, value formats, ranges and reason texts are Redis 7.0's where the setting is Redis's;
  * where Tide's own limits are narrower (maxmemory-samples) the range says so in the same words.
- * Settings that only Tide has ({@code shards}, {@code metrics-port}) are fixed at start-up.
+ * Settings that only Tide has ({@code shards}, {@code metrics-port}, {@code capacity-ops}) are fixed at start-up.
  */
 public final class Settings {
 
@@ -114,6 +114,8 @@ public final class Settings {
       return first;
     }, (c, v) -> c.bind = v));
     s.add(integer("metrics-port", false, c -> c.metricsPort, (c, v) -> c.metricsPort = v, 0, 65535));
+    s.add(integer("capacity-ops", false, c -> c.capacityOps, (c, v) -> c.capacityOps = v, 0,
+        dev.tide.server.capacity.EmulatedCapacity.MAX_CAPACITY_OPS));
     s.add(integer("shards", false, c -> c.shards, (c, v) -> c.shards = v, 1, 16384));
     s.add(integer("io-threads", false, c -> c.ioThreads, (c, v) -> c.ioThreads = v, 0, 256));
     s.add(readOnly("databases", c -> "1"));

@@ -143,6 +143,13 @@ public final class CommandExecutor {
         rejectWith(reply, "ERR Command not allowed inside a transaction", spec);
         return;
       }
+      CommandRouter queueCheck = router;
+      String refused = queueCheck == null ? null : queueCheck.checkQueued(conn, spec, argv);
+      if (refused != null) {
+        conn.setMultiDirty(true); // as Redis Cluster flags a transaction whose command it redirects
+        rejectWith(reply, refused, spec);
+        return;
+      }
       conn.multiQueue().add(argv);
       reply.simple("QUEUED");
       return;
@@ -167,6 +174,15 @@ public final class CommandExecutor {
   @FunctionalInterface
   public interface CommandRouter {
     boolean route(ClientConnection conn, CommandSpec spec, byte[][] argv);
+
+    /**
+     * Checks a command about to be queued inside MULTI: an error reply text refuses it (and flags
+     * the transaction, so EXEC answers EXECABORT), null queues it. Cluster mode refuses commands
+     * of slots this node does not lead, as Redis Cluster redirects them.
+     */
+    default String checkQueued(ClientConnection conn, CommandSpec spec, byte[][] argv) {
+      return null;
+    }
   }
 
   private volatile CommandRouter router;

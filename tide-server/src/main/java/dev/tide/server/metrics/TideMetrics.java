@@ -4,6 +4,7 @@ import dev.tide.engine.command.CommandSpec;
 import dev.tide.engine.keyspace.Database;
 import dev.tide.engine.keyspace.Keyspace;
 import dev.tide.server.TideServer;
+import dev.tide.server.capacity.EmulatedCapacity;
 import dev.tide.server.connection.ClientConnection;
 import dev.tide.server.dispatch.CommandListener;
 import dev.tide.server.dispatch.CommandStats;
@@ -79,6 +80,7 @@ public final class TideMetrics implements CommandListener, AutoCloseable {
     registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
     registry.config().meterFilter(MeterFilter.denyNameStartsWith("system.cpu.count"));
     bindServerMeters();
+    bindCapacityMeters();
     new JvmMemoryMetrics().bindTo(registry);
     gcMetrics.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -145,6 +147,32 @@ public final class TideMetrics implements CommandListener, AutoCloseable {
       Gauge.builder("process.resident.memory", TideMetrics::residentBytes)
           .description("Resident set size of the process (VmRSS)").baseUnit("bytes").register(registry);
     }
+  }
+
+  /**
+   * Emulated capacity (lab feature, {@code capacity-ops}). The configured rate is always exported
+   * (0 = unlimited); the rest only when the node has a capacity. The queueing delay of every command
+   * that passed the token bucket (0 when a token was there) goes to a histogram with the command
+   * latency buckets, recorded through the capacity's delay listener.
+   */
+  private void bindCapacityMeters() {
+    gauge("tide.capacity.ops.per.second", "Emulated capacity in commands per second (lab feature); 0 = unlimited",
+        null, s -> s.capacity() == null ? 0 : s.capacity().capacityOps());
+    EmulatedCapacity cap = server.capacity();
+    if (cap == null) {
+      return;
+    }
+    FunctionCounter.builder("tide.capacity.waits", cap, c -> c.waits())
+        .description("Times a connection found no token and paused its reads (tokens refused)").register(registry);
+    FunctionCounter.builder("tide.capacity.delayed.commands", cap, c -> c.delayedCommands())
+        .description("Commands that waited for a token").register(registry);
+    Gauge.builder("tide.capacity.queued.commands", cap, c -> c.queuedCommands())
+        .description("Commands held now, waiting for a token").strongReference(true).register(registry);
+    Timer delay = Timer.builder("tide.capacity.queue.delay")
+        .description("Time a command waited for a token before running (0 when one was there)")
+        .serviceLevelObjectives(LATENCY_BUCKETS)
+        .register(registry);
+    cap.setDelayListener(ns -> delay.record(ns, TimeUnit.NANOSECONDS));
   }
 
   /**
@@ -237,6 +265,9 @@ public final class TideMetrics implements CommandListener, AutoCloseable {
 
   @Override
   public void close() {
+    if (server.capacity() != null) {
+      server.capacity().setDelayListener(null);
+    }
     gcMetrics.close();
     registry.close();
   }

@@ -354,6 +354,53 @@ public final class ChaosCluster implements AutoCloseable {
   }
 
   /**
+   * The controller group's leader as the nodes see it ({@code CLUSTER TIDE-MAP}: each node names
+   * itself and the leader it knows): its node index, -1 while none is known, or null when the
+   * nodes do not know the command (a build without the controller group).
+   */
+  public Integer controllerLeader(ClientIo io) {
+    java.util.Map<String, Integer> indexById = new java.util.HashMap<>();
+    String leader = null;
+    boolean answered = false;
+    try (Session s = new Session(io, guard, router(), TimeUnit.MILLISECONDS.toNanos(ADMIN_TIMEOUT_MS))) {
+      for (int i = 0; i < nodes.size(); i++) {
+        if (!isRunning(i) || paused[i]) {
+          continue;
+        }
+        Reply r = s.call(nodes.get(i).address(), Session.argv("CLUSTER", "TIDE-MAP"));
+        if (r instanceof Reply.Err e && e.text().toLowerCase(java.util.Locale.ROOT).contains("unknown")) {
+          return null;
+        }
+        if (!(r instanceof Reply.Value v) || !(v.value() instanceof List<?> map)) {
+          continue;
+        }
+        answered = true;
+        Object self = field(map, "myself");
+        if (self instanceof byte[] b) {
+          indexById.put(new String(b, StandardCharsets.UTF_8), i);
+        }
+        if (field(map, "controller") instanceof List<?> controller && field(controller, "leader") instanceof byte[] b) {
+          leader = new String(b, StandardCharsets.UTF_8);
+        }
+      }
+    }
+    if (!answered || leader == null) {
+      return -1;
+    }
+    return indexById.getOrDefault(leader, -1);
+  }
+
+  /** The value after {@code key} in a RESP2-folded map (a flat array of keys and values). */
+  private static Object field(List<?> map, String key) {
+    for (int i = 0; i + 1 < map.size(); i += 2) {
+      if (map.get(i) instanceof byte[] k && new String(k, StandardCharsets.UTF_8).equals(key)) {
+        return map.get(i + 1);
+      }
+    }
+    return null;
+  }
+
+  /**
    * Whether every partition takes a write now: CLUSTER SLOTS covers all slots, and a probe key in
    * each slot range is SET through the cluster (MOVED followed).
    */

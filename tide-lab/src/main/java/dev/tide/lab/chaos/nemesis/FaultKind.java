@@ -11,7 +11,7 @@ public enum FaultKind {
   KILL_LEADER("kill-leader"),
   /** kill -9 a random node. */
   KILL_RANDOM("kill-random"),
-  /** kill -9 the leader of the controller group (needs the controller; skipped until it exists). */
+  /** kill -9 the leader of the controller group (found with CLUSTER TIDE-MAP; skipped on a build without it). */
   KILL_CONTROLLER("kill-controller"),
   /** SIGSTOP a node (a long GC pause, a frozen VM), SIGCONT to heal. */
   PAUSE("pause"),

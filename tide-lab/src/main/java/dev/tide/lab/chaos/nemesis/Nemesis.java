@@ -27,8 +27,8 @@ public final class Nemesis {
   static final int DELAY_JITTER_MS = 20;
 
   /** Says the controller fault cannot run yet (the build has no controller group). */
-  static final String NO_CONTROLLER = "not available yet: this build has no controller group (the cluster map is "
-      + "static, from --bootstrap; docs/cluster.md); the fault is skipped";
+  static final String NO_CONTROLLER = "not available: the nodes do not know CLUSTER TIDE-MAP (a build without the "
+      + "controller group), so its leader cannot be found; the fault is skipped";
 
   private final ChaosCluster cluster;
   private final ClientIo io;
@@ -47,7 +47,9 @@ public final class Nemesis {
     this.io = io;
     this.rnd = rnd;
     this.clockNs = clockNs;
-    unavailable.put(FaultKind.KILL_CONTROLLER, NO_CONTROLLER);
+    if (cluster.controllerLeader(io) == null) {
+      unavailable.put(FaultKind.KILL_CONTROLLER, NO_CONTROLLER);
+    }
     NetworkNamespaces net = cluster.network();
     if (net == null) {
       String why = NetworkNamespaces.unavailableReason();
@@ -104,6 +106,15 @@ public final class Nemesis {
         }
         cluster.kill(n);
         f = new Fault(kind, "kill -9 node " + n + (kind == FaultKind.KILL_LEADER ? " (a leader)" : ""), now, -1);
+        heal = () -> cluster.restart(n);
+      }
+      case KILL_CONTROLLER -> {
+        Integer n = cluster.controllerLeader(io);
+        if (n == null || n < 0 || !cluster.isRunning(n)) {
+          return null; // no controller leader known right now (an election is running): nothing to kill
+        }
+        cluster.kill(n);
+        f = new Fault(kind, "kill -9 node " + n + " (the controller leader)", now, -1);
         heal = () -> cluster.restart(n);
       }
       case PAUSE -> {
