@@ -124,7 +124,8 @@ public final class ServerCommand implements Callable<Integer> {
       // The cluster node (its Raft groups and its router) starts before the client port opens:
       // from the first connection on, a keyed command goes through its partition (or gets
       // MOVED/TRYAGAIN), never to this process's unused local keyspace, where a write would be
-      // acknowledged and lost (found by ./tide bench failover on restarted nodes).
+      // acknowledged and lost (found twice: by ./tide bench failover on restarted nodes and by the
+      // chaos checker; docs/bugs-found.md, NodeStartupRoutingTest, ClusterStartupTest).
       try {
         new ClusterNode(server, clusterConfig).start();
       } catch (Exception e) {

@@ -46,6 +46,15 @@ class LauncherTest {
   }
 
   @Test
+  void labWithoutArgumentsPrintsChaosAndCheck() throws Exception {
+    Process p = new ProcessBuilder("bash", launcher().toString(), "lab").redirectErrorStream(true).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.exitValue()).isZero();
+    assertThat(out).contains("./tide lab chaos [--runs 1] [--seed S] [--minutes 1]").contains("./tide lab check FILE");
+  }
+
+  @Test
   void simWithoutArgumentsPrintsItsUsage() throws Exception {
     Process p = new ProcessBuilder("bash", launcher().toString(), "sim").redirectErrorStream(true).start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

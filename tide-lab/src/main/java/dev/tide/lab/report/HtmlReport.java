@@ -22,7 +22,33 @@ public final class HtmlReport {
   /** Points per decade of the distribution chart. */
   static final int DISTRIBUTION_POINTS_PER_NINE = 20;
 
+  /** The reports' CSS (inline: one self-contained file). */
+  static final String STYLE = "<style>body{font-family:sans-serif;margin:24px;color:#111827;background:#fff}"
+      + "table{border-collapse:collapse;margin:12px 0}td,th{border:1px solid #d1d5db;padding:4px 8px;text-align:right}"
+      + "td:first-child,th:first-child{text-align:left}th{background:#f3f4f6}"
+      + ".swatch{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle}"
+      + "code{background:#f3f4f6;padding:2px 4px}.meta{color:#374151;font-size:14px}section{margin:18px 0}"
+      + ".bad{color:#b91c1c;font-weight:bold}.good{color:#15803d;font-weight:bold}pre{background:#f9fafb;padding:8px;"
+      + "overflow-x:auto;font-size:12px}</style>";
+
   private HtmlReport() {
+  }
+
+  /** An HTML table of text cells (escaped). */
+  static String table(List<String> headers, List<List<String>> rows) {
+    StringBuilder sb = new StringBuilder("<table><tr>");
+    for (String h : headers) {
+      sb.append("<th>").append(SvgChart.esc(h)).append("</th>");
+    }
+    sb.append("</tr>");
+    for (List<String> row : rows) {
+      sb.append("<tr>");
+      for (String c : row) {
+        sb.append("<td>").append(SvgChart.esc(c)).append("</td>");
+      }
+      sb.append("</tr>");
+    }
+    return sb.append("</table>").toString();
   }
 
   public static String render(Report report) {

@@ -59,6 +59,36 @@ public final class SummaryTable {
         : String.format(Locale.ROOT, "%.3f", v);
   }
 
+  /**
+   * A text table: the first column left-aligned, the others right-aligned, a rule under the
+   * headers (used by the benchmark summary and the chaos report).
+   */
+  public static String format(List<String> headers, List<List<String>> body) {
+    List<List<String>> rows = new ArrayList<>();
+    rows.add(headers);
+    rows.addAll(body);
+    int[] widths = new int[headers.size()];
+    for (List<String> row : rows) {
+      for (int i = 0; i < row.size() && i < widths.length; i++) {
+        widths[i] = Math.max(widths[i], row.get(i).length());
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int r = 0; r < rows.size(); r++) {
+      List<String> row = rows.get(r);
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < row.size() && i < widths.length; i++) {
+        String cell = row.get(i);
+        line.append(i == 0 ? String.format("%-" + widths[i] + "s", cell) : String.format("  %" + widths[i] + "s", cell));
+      }
+      sb.append(line.toString().stripTrailing()).append('\n');
+      if (r == 0) {
+        sb.append("-".repeat(line.length())).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
   /** The whole text summary: context lines, the table, notes per target. */
   public static String render(Report report) {
     StringBuilder sb = new StringBuilder();
@@ -73,27 +103,7 @@ public final class SummaryTable {
       sb.append("baseline:  ").append(report.baseline()).append(" (ratios: ops/s ÷ baseline ops/s; p99 ÷ baseline p99)\n");
     }
     sb.append('\n');
-    List<List<String>> rows = new ArrayList<>();
-    rows.add(HEADERS);
-    rows.addAll(rows(report));
-    int[] widths = new int[HEADERS.size()];
-    for (List<String> row : rows) {
-      for (int i = 0; i < row.size(); i++) {
-        widths[i] = Math.max(widths[i], row.get(i).length());
-      }
-    }
-    for (int r = 0; r < rows.size(); r++) {
-      List<String> row = rows.get(r);
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < row.size(); i++) {
-        String cell = row.get(i);
-        line.append(i == 0 ? String.format("%-" + widths[i] + "s", cell) : String.format("  %" + widths[i] + "s", cell));
-      }
-      sb.append(line.toString().stripTrailing()).append('\n');
-      if (r == 0) {
-        sb.append("-".repeat(line.length())).append('\n');
-      }
-    }
+    sb.append(format(HEADERS, rows(report)));
     sb.append('\n');
     for (TargetRun r : report.runs()) {
       sb.append(r.target()).append(": ").append(r.description()).append('\n');

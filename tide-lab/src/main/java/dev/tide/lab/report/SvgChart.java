@@ -24,6 +24,10 @@ final class SvgChart {
   record Series(String name, String colour, double[] xs, double[] ys, boolean dashed) {
   }
 
+  /** A shaded x range behind the series (a fault window on a chaos timeline), with a label on top. */
+  record Band(double from, double to, String label, String colour) {
+  }
+
   /** A custom x axis: positions of ticks and their labels (for the percentile axis). */
   record Tick(double at, String label) {
   }
@@ -34,6 +38,7 @@ final class SvgChart {
   private final boolean logY;
   private final List<Series> series = new ArrayList<>();
   private List<Tick> xTicks;
+  private final List<Band> bands = new ArrayList<>();
 
   SvgChart(String title, String xLabel, String yLabel, boolean logY) {
     this.title = title;
@@ -44,6 +49,11 @@ final class SvgChart {
 
   SvgChart add(Series s) {
     series.add(s);
+    return this;
+  }
+
+  SvgChart band(Band b) {
+    bands.add(b);
     return this;
   }
 
@@ -104,6 +114,19 @@ final class SvgChart {
           : (y - fyMin) / (fyMax - fyMin);
       return TOP + plotH - f * plotH;
     };
+    // shaded bands (fault windows), behind everything else; labels staggered so neighbours stay readable
+    for (int i = 0; i < bands.size(); i++) {
+      Band b = bands.get(i);
+      double x0 = px.apply(Math.max(fxMin, b.from));
+      double x1 = px.apply(Math.min(fxMax, Math.max(b.from, b.to)));
+      if (x1 < x0 || b.from > fxMax) {
+        continue;
+      }
+      sb.append(String.format(Locale.ROOT,
+          "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\" fill-opacity=\"0.18\"><title>%s</title></rect>",
+          x0, TOP, Math.max(1.5, x1 - x0), plotH, b.colour, esc(b.label)));
+      sb.append(text(x0 + 2, TOP + 12 + (i % 3) * 11, b.label, "start", 9, "normal"));
+    }
     // grid and y ticks
     for (double t : yTicks(yMin, yMax)) {
       double y = py.apply(t);
