@@ -22,7 +22,7 @@ public final class HtmlReport {
   /** Points per decade of the distribution chart. */
   static final int DISTRIBUTION_POINTS_PER_NINE = 20;
 
-  /** The reports' CSS (inline: one self-contained file). */
+  /** The reports' CSS (inline: one self-contained file; also used by pages that embed {@link #sections}). */
   static final String STYLE = "<style>body{font-family:sans-serif;margin:24px;color:#111827;background:#fff}"
       + "table{border-collapse:collapse;margin:12px 0}td,th{border:1px solid #d1d5db;padding:4px 8px;text-align:right}"
       + "td:first-child,th:first-child{text-align:left}th{background:#f3f4f6}"
@@ -74,13 +74,6 @@ public final class HtmlReport {
     sb.append("</body></html>\n");
     return sb.toString();
   }
-
-  /** The inline CSS of a report page (also used by pages that embed {@link #sections}). */
-  static final String STYLE = "<style>body{font-family:sans-serif;margin:24px;color:#111827;background:#fff}"
-      + "table{border-collapse:collapse;margin:12px 0}td,th{border:1px solid #d1d5db;padding:4px 8px;text-align:right}"
-      + "td:first-child,th:first-child{text-align:left}th{background:#f3f4f6}"
-      + ".swatch{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle}"
-      + "code{background:#f3f4f6;padding:2px 4px}.meta{color:#374151;font-size:14px}section{margin:18px 0}</style>";
 
   /** The summary table, the target list and the three charts: the body of a report without its header. */
   public static String sections(Report report) {
