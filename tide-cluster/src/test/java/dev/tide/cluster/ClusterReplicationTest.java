@@ -49,7 +49,15 @@ class ClusterReplicationTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new TestCluster(dir, 3, ClusterMap.DEFAULT_PARTITIONS, 3, c -> { }).startAll();
+    // Stable leaders: this class tests replication and the cluster protocol, not leadership
+    // changes (ClusterFailoverTest, LeaderBalancingTest, ControllerTest do). With the 300 ms
+    // election timeout and the leader balancer on, a CI run at load ~50 hit open finding #5
+    // (docs/bugs-found.md: a connection got one extra reply during leadership moves, so
+    // JedisCluster's CLUSTER SLOTS read a GET's bulk reply).
+    cluster = new TestCluster(dir, 3, ClusterMap.DEFAULT_PARTITIONS, 3, c -> {
+      c.electionTimeoutMs = ClusterClients.STABLE_ELECTION_TIMEOUT_MS;
+      c.balanceIntervalMs = 0;
+    }).startAll();
     await().atMost(Duration.ofSeconds(60)).until(cluster::allLeadersElected);
   }
 
