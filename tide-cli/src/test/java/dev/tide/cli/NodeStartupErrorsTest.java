@@ -99,13 +99,15 @@ class NodeStartupErrorsTest {
   }
 
   @Test
-  void dataDirOfAnotherClusterIsRefusedNamingWhatToChange() throws Exception {
+  void dataDirOfAnOlderFormatIsRefusedNamingWhatToChange() throws Exception {
+    // A phase-1 identity (before the controller): refused, never reused. Another cluster's
+    // current-format directory is ClusterRefusalTest's case (tide-cluster).
     Path data = Files.createDirectories(dir.resolve("n1"));
     Files.writeString(data.resolve("cluster.identity"), "partitions=16\nreplicas=3\nmember=10.0.0.9:7000@17000\n");
     Exit e = runNode(data, freePort(), freePort());
     assertThat(e.code()).isEqualTo(2);
-    assertThat(e.output()).contains("belongs to another cluster or node")
-        .contains("start with the same --bootstrap/--partitions/--replicas and addresses, or use an empty --data-dir");
+    assertThat(e.output()).contains("data directory " + data).contains("was written by an older Tide")
+        .contains("start this node with an empty --data-dir");
   }
 
   // ---- the local cluster manager, before it starts any process ----------------------------------
