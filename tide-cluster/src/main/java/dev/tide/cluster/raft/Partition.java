@@ -460,18 +460,8 @@ public final class Partition {
    * where the leader is now ({@link #onNotAppended}), or gets TRYAGAIN. Event loop of conn.
    */
   public void read(ClientConnection conn, CommandSpec spec, byte[][] argv) {
-    Node n = node;
     conn.markBlocked(this);
-    if (n == null) {
-      conn.channel().eventLoop().execute(() -> finishPlainRead(conn, spec, argv, false));
-      return;
-    }
-    n.readIndex(null, new ReadIndexClosure() {
-      @Override
-      public void run(Status status, long index, byte[] reqCtx) {
-        conn.channel().eventLoop().execute(() -> finishPlainRead(conn, spec, argv, status.isOk()));
-      }
-    });
+    readIndex(ok -> conn.channel().eventLoop().execute(() -> finishPlainRead(conn, spec, argv, ok)));
   }
 
   private void finishPlainRead(ClientConnection conn, CommandSpec spec, byte[][] argv, boolean ok) {
@@ -497,18 +487,8 @@ public final class Partition {
    * the connection is parked meanwhile and resumes after {@code then}. Event loop of conn.
    */
   public void afterReadIndex(ClientConnection conn, java.util.function.Consumer<Boolean> then) {
-    Node n = node;
     conn.markBlocked(this);
-    if (n == null) {
-      conn.channel().eventLoop().execute(() -> finishRead(conn, then, false));
-      return;
-    }
-    n.readIndex(null, new ReadIndexClosure() {
-      @Override
-      public void run(Status status, long index, byte[] reqCtx) {
-        conn.channel().eventLoop().execute(() -> finishRead(conn, then, status.isOk()));
-      }
-    });
+    readIndex(ok -> conn.channel().eventLoop().execute(() -> finishRead(conn, then, ok)));
   }
 
   /**
