@@ -14,6 +14,12 @@ import dev.tide.cluster.controller.MemberState;
 import dev.tide.cluster.controller.NodeIdentity;
 import dev.tide.cluster.map.ClusterMap;
 import dev.tide.cluster.map.Member;
+import dev.tide.cluster.placement.MoveExecutor;
+import dev.tide.cluster.placement.MoveThrottle;
+import dev.tide.cluster.placement.Planner;
+import dev.tide.cluster.controller.MapCommand;
+import dev.tide.cluster.controller.Settings;
+import dev.tide.cluster.controller.BusMessages;
 import dev.tide.cluster.raft.JRaftTuning;
 import dev.tide.cluster.raft.Partition;
 import dev.tide.cluster.raft.log.Durability;
@@ -92,6 +98,18 @@ public final class ClusterNode implements AutoCloseable {
    */
   public static final long ACTIVE_EXPIRE_PERIOD_MS = 100;
   private NodeStorage storage;
+  /** Snapshot bytes per second for replica moves, shared by all groups of the node (cluster setting). */
+  private final MoveThrottle moveThrottle = new MoveThrottle(Settings.MOVE_BYTES_PER_SEC.defaultValue());
+  private MoveExecutor mover;
+  private final dev.tide.cluster.admin.MoveProgress moveProgress = new dev.tide.cluster.admin.MoveProgress(this);
+  /**
+   * Period of the move rounds (each node for the partitions it leads; the controller leader's
+   * planning): short against a move's length (seconds) so each step follows the last quickly,
+   * long against the JRaft calls a round makes (microseconds).
+   */
+  public static final long MOVE_ROUND_MS = 500;
+  /** Node leaves: set once the node has seen itself recorded as left, so it stops serving. */
+  private volatile boolean left;
 
   public ClusterNode(TideServer server, ClusterConfig config) {
     this.server = server;
@@ -179,7 +197,9 @@ public final class ClusterNode implements AutoCloseable {
       sync.startController(rpcServer, peer(self), voters, config.dataDir.resolve("controller"), ctl, bootstrap);
     }
     pubSub.start(rpcServer);
+    moveProgress.start(rpcServer);
     ClusterCommands.register(server.table(), this);
+    dev.tide.cluster.admin.AdminCommands.register(server.table(), this);
     dev.tide.cluster.status.StatusCommands.register(server.table(), this);
     server.executor().onConnectionClosed(conn -> {
       if (!closing) {
@@ -199,6 +219,11 @@ public final class ClusterNode implements AutoCloseable {
       LeaderBalancer balancer = new LeaderBalancer(self, sync::state, this::partition);
       sync.every(config.balanceIntervalMs, balancer::round);
     }
+    mover = new MoveExecutor(self, sync::state, this::partition, sync::propose, System::currentTimeMillis);
+    sync.every(MOVE_ROUND_MS, () -> {
+      mover.round();
+      planMoves();
+    });
     log.info("cluster node {} ({}) started ({}): {} of {} partitions here, {}", config.nodeName, self.id(),
         config.mode(), map().partitionsOn(self).size(), map().partitionCount(), first);
   }
@@ -276,26 +301,105 @@ public final class ClusterNode implements AutoCloseable {
    * learner → catch-up → promote.
    */
   private void reconcile(ClusterState previous, ClusterState current) {
+    moveThrottle.setBytesPerSec(current.setting(Settings.MOVE_BYTES_PER_SEC));
+    MemberInfo me = current.info(self.id());
+    if (me != null && me.state() == MemberState.LEFT && previous != null && !left) {
+      left = true;
+      log.warn("node {} has been removed from cluster {} (map epoch {}); it stops now", config.nodeName,
+          current.clusterId(), current.epoch());
+      Thread stop = new Thread(server::close, "tide-left");
+      stop.setDaemon(false);
+      stop.start();
+      return;
+    }
     ClusterMap map = current.map();
     int count = Math.max(partitions.length, map.partitionCount());
     if (count != partitions.length) {
       partitions = java.util.Arrays.copyOf(partitions, count);
     }
     for (int p = 0; p < count && !closing; p++) {
-      boolean placed = p < map.partitionCount() && map.isReplica(p, self);
+      ClusterState.Move move = p < map.partitionCount() ? current.move(p) : null;
+      boolean learner = move != null && move.to().equals(self.id());
+      boolean placed = p < map.partitionCount() && (map.isReplica(p, self) || learner);
       Partition running = partitions[p];
       if (placed && running == null) {
         try {
-          publish(p, startPartition(p, map));
+          publish(p, startPartition(p, map, learner));
         } catch (IOException | RuntimeException e) {
           log.error("partition {}: cannot start its group on this node", p, e);
         }
       } else if (!placed && running != null) {
-        log.info("partition {}: no longer placed on this node (epoch {}); stopping its group", p, current.epoch());
+        log.info("partition {}: no longer placed on this node (epoch {}); stopping its group and deleting its replica",
+            p, current.epoch());
         publish(p, null);
         running.shutdown();
+        try {
+          running.join();
+          dropReplica(p);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+          log.error("partition {}: cannot delete the replica it no longer holds", p, e);
+        }
+      } else if (!placed && previous == null && p < map.partitionCount()) {
+        // a replica moved away while this node was down: its files are stale, delete them
+        Path dir = groupDir(p);
+        if (Files.exists(dir)) {
+          try {
+            log.info("partition {}: moved away from this node while it was down; deleting its old replica", p);
+            dropReplica(p);
+          } catch (IOException | RuntimeException e) {
+            log.error("partition {}: cannot delete the replica it no longer holds", p, e);
+          }
+        }
       }
     }
+  }
+
+  private Path groupDir(int p) {
+    return config.dataDir.resolve("partitions").resolve(Partition.groupId(p));
+  }
+
+  /** Deletes this node's copy of a partition it no longer holds (files and log entries). */
+  private void dropReplica(int p) throws IOException {
+    storage.dropGroup(Partition.groupId(p), groupDir(p));
+    moveThrottle.resetGroup(Partition.groupId(p));
+  }
+
+  /** On the controller leader: starts the moves the planner asks for. Map thread. */
+  private void planMoves() {
+    if (closing || sync.controller() == null || !sync.controller().isLeader()) {
+      return;
+    }
+    ClusterState s = sync.controller().state();
+    if (s == null || !s.isRecorded()) {
+      return;
+    }
+    for (MapCommand.StartMove start : Planner.plan(s)) {
+      BusMessages.Reply r = sync.propose(start);
+      if (r.outcome == BusMessages.Reply.OK) {
+        MemberInfo from = s.info(start.from());
+        MemberInfo to = s.info(start.to());
+        log.info("controller: moving partition {}'s replica from {} to {}", start.partition(),
+            from == null ? start.from() : from.describe(), to == null ? start.to() : to.describe());
+      } else {
+        log.info("controller: move of partition {} not started: {}", start.partition(), r.message);
+        break;
+      }
+    }
+  }
+
+  /** What this node knows of the moves of partitions it leads (phase, learner lag). */
+  public MoveExecutor mover() {
+    return mover;
+  }
+
+  public dev.tide.cluster.admin.MoveProgress moveProgress() {
+    return moveProgress;
+  }
+
+  public MoveThrottle moveThrottle() {
+    return moveThrottle;
   }
 
   /** Replaces one slot of the partition array with a new array (readers never see it change under them). */
@@ -305,16 +409,27 @@ public final class ClusterNode implements AutoCloseable {
     partitions = next;
   }
 
-  private Partition startPartition(int p, ClusterMap map) throws IOException {
+  /**
+   * Starts this node's replica of a partition. A replica that is the destination of a move starts
+   * with an empty configuration: it learns its group from the leader that adds it as a learner
+   * (never campaigns on its own); any other starts from the map's replicas, which only matters the
+   * first time (afterwards the group's own log and snapshot hold its configuration).
+   */
+  private Partition startPartition(int p, ClusterMap map, boolean learner) throws IOException {
     List<PeerId> peers = new ArrayList<>();
-    for (Member m : map.replicas(p)) {
-      peers.add(peer(m));
+    if (!learner) {
+      for (Member m : map.replicas(p)) {
+        peers.add(peer(m));
+      }
     }
     Partition part = new Partition(p, server.table(), engineConfig, batcher, server::now);
     part.onNotAppended(router::reroute);
-    Path dir = config.dataDir.resolve("partitions").resolve(Partition.groupId(p));
+    Path dir = groupDir(p);
     storage.prepareGroup(Partition.groupId(p), dir);
-    part.start(rpcServer, peer(self), peers, dir, template);
+    NodeOptions options = template.copy();
+    options.setServiceFactory(template.getServiceFactory());
+    options.setSnapshotThrottle(moveThrottle.forGroup(Partition.groupId(p)));
+    part.start(rpcServer, peer(self), peers, dir, options);
     storage.watchCatchUp(Partition.groupId(p), part.node());
     return part;
   }
@@ -479,6 +594,7 @@ public final class ClusterNode implements AutoCloseable {
     if (pubSub != null) {
       pubSub.close();
     }
+    moveProgress.close();
     partitions = new Partition[0];
     if (rpcServer != null) {
       rpcServer.shutdown();

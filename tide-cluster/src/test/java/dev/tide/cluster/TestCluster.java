@@ -145,6 +145,12 @@ final class TestCluster implements AutoCloseable {
     }
   }
 
+  /** Forgets node i, which stopped by itself (it left the cluster). */
+  void forget(int i) {
+    servers[i] = null;
+    nodes[i] = null;
+  }
+
   boolean running(int i) {
     return servers[i] != null;
   }

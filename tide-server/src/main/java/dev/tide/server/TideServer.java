@@ -363,8 +363,19 @@ public final class TideServer implements AutoCloseable {
     return clock.getAsLong();
   }
 
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** True once {@link #close} has started. */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  /** Stops the server; idempotent (a second call, from any thread, does nothing). */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     shuttingDown = true;
     if (housekeeping != null) {
       housekeeping.shutdownNow();

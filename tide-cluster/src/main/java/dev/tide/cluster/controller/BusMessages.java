@@ -50,6 +50,27 @@ public final class BusMessages {
     public String leader;
   }
 
+  /** "How far is the move of this partition on your side?" Answered by any node (replica or not). */
+  public static final class MoveProbe {
+    public int partition;
+  }
+
+  /** A node's view of a moving partition: its Raft role and indexes, the leader's move phase, snapshot bytes. */
+  public static final class MoveProbeReply {
+    /** leader, follower, learner (a follower outside the voters), or none (no replica here). */
+    public String role;
+    /** The move executor's phase on the leader, else empty. */
+    public String phase;
+    /** On the leader: how many entries the destination's replicator is behind; -1 unknown. */
+    public long lagEntries;
+    /** Snapshot bytes this node sent or received for the partition since it started it. */
+    public long snapshotBytes;
+    /** Size of this node's newest snapshot of the partition (what a new learner downloads). */
+    public long snapshotSize;
+    public long appliedIndex;
+    public long lastLogIndex;
+  }
+
   public static final class Reply {
     /** Done; {@link #state} holds the map when the request asks for one and it is newer. */
     public static final int OK = 0;

@@ -34,7 +34,8 @@ final class BusSerializer extends DefaultCustomSerializer {
 
   static {
     for (Class<?> type : new Class<?>[] {BusMessages.MapRequest.class, BusMessages.JoinRequest.class,
-        BusMessages.ProposeRequest.class, BusMessages.MapNotice.class, BusMessages.Reply.class}) {
+        BusMessages.ProposeRequest.class, BusMessages.MapNotice.class, BusMessages.Reply.class,
+        BusMessages.MoveProbe.class, BusMessages.MoveProbeReply.class}) {
       CustomSerializerManager.registerCustomSerializer(type.getName(), INSTANCE);
     }
   }
@@ -43,7 +44,7 @@ final class BusSerializer extends DefaultCustomSerializer {
   }
 
   /** Makes sure the serializer is registered (class initialization does it once per JVM). */
-  static void register() {
+  public static void register() {
     // the static initializer ran when this method's class was loaded
   }
 
@@ -128,6 +129,16 @@ final class BusSerializer extends DefaultCustomSerializer {
           writeString(out, m.controllers);
           writeBytes(out, m.state);
         }
+        case BusMessages.MoveProbe m -> out.writeInt(m.partition);
+        case BusMessages.MoveProbeReply m -> {
+          writeString(out, m.role);
+          writeString(out, m.phase);
+          out.writeLong(m.lagEntries);
+          out.writeLong(m.snapshotBytes);
+          out.writeLong(m.snapshotSize);
+          out.writeLong(m.appliedIndex);
+          out.writeLong(m.lastLogIndex);
+        }
         default -> throw new IOException("not a bus message: " + message.getClass().getName());
       }
     }
@@ -176,6 +187,20 @@ final class BusSerializer extends DefaultCustomSerializer {
         m.leader = readString(in);
         m.controllers = readString(in);
         m.state = readBytes(in);
+        message = m;
+      } else if (className.equals(BusMessages.MoveProbe.class.getName())) {
+        BusMessages.MoveProbe m = new BusMessages.MoveProbe();
+        m.partition = in.readInt();
+        message = m;
+      } else if (className.equals(BusMessages.MoveProbeReply.class.getName())) {
+        BusMessages.MoveProbeReply m = new BusMessages.MoveProbeReply();
+        m.role = readString(in);
+        m.phase = readString(in);
+        m.lagEntries = in.readLong();
+        m.snapshotBytes = in.readLong();
+        m.snapshotSize = in.readLong();
+        m.appliedIndex = in.readLong();
+        m.lastLogIndex = in.readLong();
         message = m;
       } else {
         throw new IOException("not a bus message class: " + className);

@@ -13,7 +13,9 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Everything the controller group holds: the {@link ClusterMap} (members, slot → partition,
@@ -35,7 +37,8 @@ import java.util.Set;
  */
 public final class ClusterState {
 
-  public static final int FORMAT_VERSION = 1;
+  /** Version 2 added replica moves and cluster settings; version 1 (neither) is still read. */
+  public static final int FORMAT_VERSION = 2;
   /** Most members a map records, left ones included: Redis Cluster's documented ceiling of ~1000 nodes. */
   public static final int MAX_MEMBERS = 1000;
   /** Most controller voters: 5 tolerates two failures; more only slows the controller's commits (DESIGN.md). */
@@ -49,8 +52,26 @@ public final class ClusterState {
   private final ClusterMap map;
   private final List<MemberInfo> members;
   private final List<String> controllers;
+  /** Replica moves in progress, by partition (at most one per partition). */
+  private final List<Move> moves;
+  /** Cluster-wide settings that differ from their defaults ({@link Settings}). */
+  private final Map<String, Long> settings;
+
+  /**
+   * A replica of {@code partition} moving from member {@code from} to member {@code to}: the
+   * destination catches up as a Raft learner, is promoted to voter and the source is removed; only
+   * then does the map's replica list change ({@link MapCommand.FinishMove}). While it is recorded,
+   * the destination runs the partition's group (as a learner) and the source keeps its replica.
+   */
+  public record Move(int partition, String from, String to) {
+  }
 
   public ClusterState(String clusterId, ClusterMap map, List<MemberInfo> members, List<String> controllers) {
+    this(clusterId, map, members, controllers, List.of(), Map.of());
+  }
+
+  public ClusterState(String clusterId, ClusterMap map, List<MemberInfo> members, List<String> controllers,
+                      List<Move> moves, Map<String, Long> settings) {
     if (members.size() != map.members().size()) {
       throw new IllegalArgumentException("member info must cover every member of the map");
     }
@@ -67,10 +88,18 @@ public final class ClusterState {
         throw new IllegalArgumentException("controller voter " + c + " is not a member");
       }
     }
+    Set<Integer> moving = new HashSet<>();
+    for (Move m : moves) {
+      if (m.partition() < 0 || m.partition() >= map.partitionCount() || !moving.add(m.partition())) {
+        throw new IllegalArgumentException("bad or duplicate move of partition " + m.partition());
+      }
+    }
     this.clusterId = clusterId;
     this.map = map;
     this.members = List.copyOf(members);
     this.controllers = List.copyOf(controllers);
+    this.moves = moves.stream().sorted(java.util.Comparator.comparingInt(Move::partition)).toList();
+    this.settings = java.util.Collections.unmodifiableMap(new TreeMap<>(settings));
   }
 
   /**
@@ -92,7 +121,57 @@ public final class ClusterState {
 
   /** The state the controller records for a bootstrap state: same map, epoch 1, with the cluster's id. */
   public ClusterState recorded(String id) {
-    return new ClusterState(id, map.withEpoch(1), members, controllers);
+    return new ClusterState(id, map.withEpoch(1), members, controllers, moves, settings);
+  }
+
+  /** Replica moves in progress, ordered by partition. */
+  public List<Move> moves() {
+    return moves;
+  }
+
+  /** The move of a partition in progress, or null. */
+  public Move move(int partition) {
+    for (Move m : moves) {
+      if (m.partition() == partition) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /** True when {@code memberId} is the source or destination of a move in progress. */
+  public boolean isMoving(String memberId) {
+    for (Move m : moves) {
+      if (m.from().equals(memberId) || m.to().equals(memberId)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Settings that differ from their defaults (name → value). */
+  public Map<String, Long> settings() {
+    return settings;
+  }
+
+  /** A cluster setting's value: the recorded one, else its default. */
+  public long setting(Settings.Setting setting) {
+    Long v = settings.get(setting.name());
+    return v == null ? setting.defaultValue() : v;
+  }
+
+  /** The largest replica count of any partition: the fewest active members the cluster needs. */
+  public int replicationFactor() {
+    int rf = 0;
+    for (int p = 0; p < map.partitionCount(); p++) {
+      rf = Math.max(rf, map.replicaIndexes(p).length);
+    }
+    return rf;
+  }
+
+  /** Members that may receive replicas: active ones (joining ones become active as soon as they serve). */
+  public List<MemberInfo> placeableMembers() {
+    return members.stream().filter(m -> m.state() == MemberState.ACTIVE).toList();
   }
 
   public String clusterId() {
@@ -184,8 +263,13 @@ public final class ClusterState {
   }
 
   private Result changed(ClusterMap nextMap, List<MemberInfo> nextMembers) {
-    return new Result(new ClusterState(clusterId, nextMap.withEpoch(epoch() + 1), nextMembers, controllers), null,
-        true);
+    return changed(nextMap, nextMembers, moves, settings);
+  }
+
+  private Result changed(ClusterMap nextMap, List<MemberInfo> nextMembers, List<Move> nextMoves,
+                         Map<String, Long> nextSettings) {
+    return new Result(new ClusterState(clusterId, nextMap.withEpoch(epoch() + 1), nextMembers, controllers, nextMoves,
+        nextSettings), null, true);
   }
 
   /**
@@ -200,6 +284,10 @@ public final class ClusterState {
       case MapCommand.UpdateMember update -> updateMember(update);
       case MapCommand.SetReplicas set -> setReplicas(set);
       case MapCommand.SetSlots set -> setSlots(set);
+      case MapCommand.StartMove start -> startMove(start);
+      case MapCommand.FinishMove finish -> finishMove(finish);
+      case MapCommand.AbortMove abort -> abortMove(abort);
+      case MapCommand.SetSetting set -> setSetting(set);
     };
   }
 
@@ -282,8 +370,26 @@ public final class ClusterState {
           return refuse("member " + current.describe() + " still holds replicas of partitions " + hosted
               + "; move them away before it leaves");
         }
+        if (isMoving(current.id())) {
+          return refuse("member " + current.describe() + " is the source or destination of a replica move in "
+              + "progress; wait until TIDE.REBALANCE STATUS no longer lists it");
+        }
         if (isController(current.id())) {
-          return refuse("member " + current.describe() + " is a controller voter; it cannot leave yet");
+          return refuse("member " + current.describe() + " is a controller voter; it cannot leave (remove another "
+              + "node, or keep it: Tide does not move controller voters yet)");
+        }
+      }
+      if (update.state() == MemberState.DRAINING) {
+        int others = 0;
+        for (MemberInfo m : members) {
+          if (!m.id().equals(current.id()) && (m.state() == MemberState.ACTIVE || m.state() == MemberState.JOINING)) {
+            others++;
+          }
+        }
+        int rf = replicationFactor();
+        if (others < rf) {
+          return refuse("draining " + current.describe() + " would leave " + others + " active node"
+              + (others == 1 ? "" : "s") + " for partitions of " + rf + " replicas; add a node first");
         }
       }
       next = next.withState(update.state());
@@ -342,6 +448,88 @@ public final class ClusterState {
     return changed(map.withSlots(set.first(), set.last(), set.partition()), members);
   }
 
+  private Result startMove(MapCommand.StartMove start) {
+    int p = start.partition();
+    if (p < 0 || p >= map.partitionCount()) {
+      return refuse("no partition " + p + " (the map has " + map.partitionCount() + ")");
+    }
+    Move existing = move(p);
+    if (existing != null) {
+      if (existing.from().equals(start.from()) && existing.to().equals(start.to())) {
+        return unchanged();
+      }
+      return refuse("partition " + p + " is already moving from " + existing.from() + " to " + existing.to());
+    }
+    MemberInfo from = info(start.from());
+    MemberInfo to = info(start.to());
+    if (from == null || to == null) {
+      return refuse("no member with id " + (from == null ? start.from() : start.to()));
+    }
+    if (!map.isReplica(p, from.member())) {
+      return refuse("member " + from.describe() + " holds no replica of partition " + p);
+    }
+    if (map.isReplica(p, to.member())) {
+      return refuse("member " + to.describe() + " already holds a replica of partition " + p);
+    }
+    if (to.state() != MemberState.ACTIVE) {
+      return refuse("member " + to.describe() + " is " + to.state().label() + "; only active members receive replicas");
+    }
+    List<Move> next = new ArrayList<>(moves);
+    next.add(new Move(p, start.from(), start.to()));
+    return changed(map, members, next, settings);
+  }
+
+  private Result finishMove(MapCommand.FinishMove finish) {
+    int p = finish.partition();
+    Move m = move(p);
+    if (m == null || !m.from().equals(finish.from()) || !m.to().equals(finish.to())) {
+      return refuse("partition " + p + " has no move from " + finish.from() + " to " + finish.to() + " in progress");
+    }
+    int[] current = map.replicaIndexes(p);
+    int[] next = current.clone();
+    int fromIndex = map.memberIndex(m.from());
+    int toIndex = map.memberIndex(m.to());
+    for (int i = 0; i < next.length; i++) {
+      if (next[i] == fromIndex) {
+        next[i] = toIndex; // the destination takes the source's place (and so its leader preference)
+      }
+    }
+    List<Move> rest = new ArrayList<>(moves);
+    rest.remove(m);
+    return changed(map.withReplicas(p, next), members, rest, settings);
+  }
+
+  private Result abortMove(MapCommand.AbortMove abort) {
+    Move m = move(abort.partition());
+    if (m == null || !m.from().equals(abort.from()) || !m.to().equals(abort.to())) {
+      return unchanged(); // already finished or aborted
+    }
+    List<Move> rest = new ArrayList<>(moves);
+    rest.remove(m);
+    return changed(map, members, rest, settings);
+  }
+
+  private Result setSetting(MapCommand.SetSetting set) {
+    Settings.Setting setting = Settings.byName(set.name());
+    if (setting == null) {
+      return refuse("unknown setting '" + set.name() + "'; settings are " + Settings.names());
+    }
+    String bad = setting.check(set.value());
+    if (bad != null) {
+      return refuse(bad);
+    }
+    if (setting(setting) == set.value()) {
+      return unchanged();
+    }
+    Map<String, Long> next = new TreeMap<>(settings);
+    if (set.value() == setting.defaultValue()) {
+      next.remove(setting.name());
+    } else {
+      next.put(setting.name(), set.value());
+    }
+    return changed(map, members, moves, next);
+  }
+
   // ---- encoding -----------------------------------------------------------------------------------
 
   public byte[] encode() {
@@ -386,6 +574,17 @@ public final class ClusterState {
         out.writeShort(run[1]);
         out.writeShort(run[2]);
       }
+      out.writeInt(moves.size());
+      for (Move m : moves) {
+        out.writeInt(m.partition());
+        out.writeUTF(m.from());
+        out.writeUTF(m.to());
+      }
+      out.writeInt(settings.size());
+      for (Map.Entry<String, Long> e : settings.entrySet()) {
+        out.writeUTF(e.getKey());
+        out.writeLong(e.getValue());
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e); // in-memory stream
     }
@@ -396,7 +595,7 @@ public final class ClusterState {
   public static ClusterState decode(byte[] data) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
       int version = in.readInt();
-      if (version != FORMAT_VERSION) {
+      if (version != FORMAT_VERSION && version != 1) {
         throw new IllegalArgumentException("cluster state format " + version + " is not supported (this Tide reads "
             + FORMAT_VERSION + ")");
       }
@@ -446,8 +645,27 @@ public final class ClusterState {
         next = last + 1;
       }
       check(next == Slots.COUNT, "slot runs end at " + next + ", not " + Slots.COUNT);
+      List<Move> moves = new ArrayList<>();
+      Map<String, Long> settings = new TreeMap<>();
+      if (version >= 2) {
+        int moveCount = in.readInt();
+        check(moveCount >= 0 && moveCount <= partitions, "move count " + moveCount);
+        for (int i = 0; i < moveCount; i++) {
+          moves.add(new Move(in.readInt(), in.readUTF(), in.readUTF()));
+        }
+        int settingCount = in.readInt();
+        check(settingCount >= 0 && settingCount <= Settings.MAX_SETTINGS, "setting count " + settingCount);
+        for (int i = 0; i < settingCount; i++) {
+          settings.put(in.readUTF(), in.readLong());
+        }
+      }
       check(in.available() == 0, "trailing bytes");
-      return new ClusterState(clusterId, new ClusterMap(epoch, list, slots, replicas), infos, controllers);
+      try {
+        return new ClusterState(clusterId, new ClusterMap(epoch, list, slots, replicas), infos, controllers, moves,
+            settings);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("cluster state is damaged: " + e.getMessage());
+      }
     } catch (IOException e) {
       throw new IllegalArgumentException("cluster state is truncated: " + e.getMessage());
     }
@@ -472,6 +690,7 @@ public final class ClusterState {
   @Override
   public String toString() {
     return "ClusterState{cluster=" + (clusterId.isEmpty() ? "(unrecorded)" : clusterId) + ", epoch=" + epoch()
-        + ", members=" + liveMembers().size() + "/" + members.size() + ", partitions=" + map.partitionCount() + "}";
+        + ", members=" + liveMembers().size() + "/" + members.size() + ", partitions=" + map.partitionCount()
+        + (moves.isEmpty() ? "" : ", moves=" + moves.size()) + "}";
   }
 }

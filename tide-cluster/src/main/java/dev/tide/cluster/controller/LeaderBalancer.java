@@ -172,6 +172,28 @@ public final class LeaderBalancer {
     }
   }
 
+  /** {@link #caughtUp}, for the move executor. */
+  public static boolean caughtUpPeer(Node node, PeerId peer) {
+    return caughtUp(node, peer);
+  }
+
+  /**
+   * The next log index the leader's replicator will send to {@code peer} (voter or learner), or -1
+   * when it is not known (no replicator, or JRaft's internals are not readable).
+   */
+  public static long nextIndex(Node node, PeerId peer) {
+    if (REPLICATOR_GROUP == null || !(node instanceof NodeImpl)) {
+      return -1;
+    }
+    try {
+      ReplicatorGroup group = (ReplicatorGroup) REPLICATOR_GROUP.get(node);
+      ThreadId id = group == null ? null : group.getReplicator(peer);
+      return id == null ? -1 : Replicator.getNextIndex(id);
+    } catch (IllegalAccessException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   private static Field replicatorGroupField() {
     try {
       Field f = NodeImpl.class.getDeclaredField("replicatorGroup");

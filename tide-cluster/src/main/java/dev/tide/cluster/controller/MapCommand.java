@@ -44,11 +44,31 @@ public sealed interface MapCommand {
   record SetSlots(int first, int last, int partition) implements MapCommand {
   }
 
+  /** Starts moving partition {@code partition}'s replica on member {@code from} to member {@code to}. */
+  record StartMove(int partition, String from, String to) implements MapCommand {
+  }
+
+  /** Records a finished move: {@code to} replaces {@code from} in the partition's replica list. */
+  record FinishMove(int partition, String from, String to) implements MapCommand {
+  }
+
+  /** Forgets a move that cannot finish (its destination never caught up); the replicas stay as they were. */
+  record AbortMove(int partition, String from, String to) implements MapCommand {
+  }
+
+  /** Sets a cluster-wide setting ({@link Settings}). */
+  record SetSetting(String name, long value) implements MapCommand {
+  }
+
   byte INIT = 1;
   byte ADD_MEMBER = 2;
   byte UPDATE_MEMBER = 3;
   byte SET_REPLICAS = 4;
   byte SET_SLOTS = 5;
+  byte START_MOVE = 6;
+  byte FINISH_MOVE = 7;
+  byte ABORT_MOVE = 8;
+  byte SET_SETTING = 9;
 
   default byte[] encode() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
@@ -89,6 +109,14 @@ public sealed interface MapCommand {
           out.writeInt(set.first());
           out.writeInt(set.last());
           out.writeInt(set.partition());
+        }
+        case StartMove m -> writeMove(out, START_MOVE, m.partition(), m.from(), m.to());
+        case FinishMove m -> writeMove(out, FINISH_MOVE, m.partition(), m.from(), m.to());
+        case AbortMove m -> writeMove(out, ABORT_MOVE, m.partition(), m.from(), m.to());
+        case SetSetting set -> {
+          out.writeByte(SET_SETTING);
+          out.writeUTF(set.name());
+          out.writeLong(set.value());
         }
       }
     } catch (IOException e) {
@@ -135,6 +163,10 @@ public sealed interface MapCommand {
           yield new SetReplicas(partition, ids);
         }
         case SET_SLOTS -> new SetSlots(in.readInt(), in.readInt(), in.readInt());
+        case START_MOVE -> new StartMove(in.readInt(), in.readUTF(), in.readUTF());
+        case FINISH_MOVE -> new FinishMove(in.readInt(), in.readUTF(), in.readUTF());
+        case ABORT_MOVE -> new AbortMove(in.readInt(), in.readUTF(), in.readUTF());
+        case SET_SETTING -> new SetSetting(in.readUTF(), in.readLong());
         default -> throw new IllegalArgumentException("unknown map command kind " + kind);
       };
       if (in.available() != 0) {
@@ -144,6 +176,14 @@ public sealed interface MapCommand {
     } catch (IOException e) {
       throw new IllegalArgumentException("map command is truncated: " + e.getMessage());
     }
+  }
+
+  private static void writeMove(DataOutputStream out, byte kind, int partition, String from, String to)
+      throws IOException {
+    out.writeByte(kind);
+    out.writeInt(partition);
+    out.writeUTF(from);
+    out.writeUTF(to);
   }
 
   private static void writeOptional(DataOutputStream out, String s) throws IOException {

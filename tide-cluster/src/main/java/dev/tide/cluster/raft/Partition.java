@@ -126,6 +126,7 @@ public final class Partition {
     Files.createDirectories(dir);
     NodeOptions opts = template.copy();
     opts.setServiceFactory(template.getServiceFactory()); // copy() leaves it out
+    opts.setSnapshotThrottle(template.getSnapshotThrottle()); // and this
     opts.setFsm(fsm);
     opts.setInitialConf(new Configuration(peers));
     opts.setLogUri(dir.resolve("log").toString());

@@ -300,6 +300,29 @@ public final class NodeStorage implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Forgets a group this node no longer holds (its replica moved away): its log entries (a reset
+   * record, so they do not come back on restart), its recovery state, and its directory. Call
+   * after the group has stopped. If the group is placed here again later, it starts empty and
+   * is filled by its leader like any new replica.
+   */
+  public void dropGroup(String group, Path groupDir) throws IOException {
+    nodeLog.resetGroup(group, 1);
+    cancel(group);
+    boolean changed = recovering.remove(group) != null;
+    changed |= carriedOver.remove(group);
+    if (changed) {
+      persistState(false);
+    }
+    if (Files.exists(groupDir)) {
+      try (var walk = Files.walk(groupDir)) {
+        for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(path);
+        }
+      }
+    }
+  }
+
   /** Probes a recovering group's leader until a ReadIndex succeeds on {@code node}; then it may vote again. */
   public void watchCatchUp(String group, Node node) {
     if (!recovering.containsKey(group)) {
