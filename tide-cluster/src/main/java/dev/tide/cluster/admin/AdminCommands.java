@@ -22,7 +22,7 @@ import java.util.Locale;
  * Tide's admin commands for membership and replica placement, answered by any node (changes go
  * to the controller leader, the node forwards them):
  * <pre>
- *   TIDE.NODE LIST                 one entry per member: [name, id, host:port@bus, state, zone, replicas, preferred-leader-of]
+ *   TIDE.NODE LIST                 per member: [name, id, host:port@bus, state, zone, replicas, preferred-of]
  *   TIDE.NODE DRAIN [name]         start moving every replica off the node (this node without a name); +OK
  *   TIDE.NODE UNDRAIN [name]       back to active (moves already started finish); +OK
  *   TIDE.NODE DRAINSTATUS [name]   [state, detail]: serving | draining | drained | failed
@@ -260,8 +260,8 @@ public final class AdminCommands {
         try {
           value = parseSize(text(ctx.arg(3)));
         } catch (NumberFormatException e) {
-          throw new CommandException("ERR setting " + st.name() + " needs a whole number (suffixes k, m, g allowed), got '"
-              + text(ctx.arg(3)) + "'");
+          throw new CommandException("ERR setting " + st.name() + " needs a whole number (suffixes k, m, g "
+              + "allowed), got '" + text(ctx.arg(3)) + "'");
         }
         String bad = st.check(value);
         if (bad != null) {

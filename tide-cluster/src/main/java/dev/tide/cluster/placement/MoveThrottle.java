@@ -7,11 +7,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * The node's limit on snapshot bytes for replica moves: one token bucket shared by every group of
- * the node, refilled at the cluster setting {@code move-bytes-per-sec} (changeable at run time), so
- * all moves into (or out of) a node together stay under it. JRaft asks it before each chunk it
- * reads for a peer or fetches from a peer ({@link SnapshotThrottle}); it grants what the bucket
- * holds, at most the chunk, and 0 makes JRaft retry the chunk a moment later.
+ * The node's limit on snapshot bytes it receives for replica moves: one token bucket shared by
+ * every group of the node, refilled at the cluster setting {@code move-bytes-per-sec} (changeable
+ * at run time), so all moves into a node together stay under it. JRaft asks it before each chunk
+ * it fetches ({@link SnapshotThrottle}; only on the receiving side, see
+ * {@code ReceiveThrottledSnapshotStorage}). While the bucket holds any tokens it grants the chunk,
+ * up to what it holds or 128 KiB, whichever is more (so it goes into debt by at most one chunk,
+ * and chunks stay JRaft's full 128 KiB instead of slivers); when it is empty it grants 0, and
+ * JRaft retries the chunk after its retry interval (1 s). The bucket holds up to one second of the
+ * rate, so each such pause refills what it withheld: the average stays at the rate, in bursts of
+ * about a second.
  *
  * <p>It also counts the bytes granted per group ({@link #forGroup}), which is how far a
  * destination's snapshot download has come ({@code TIDE.REBALANCE STATUS}).
@@ -19,11 +24,12 @@ import java.util.function.LongSupplier;
 public final class MoveThrottle {
 
   /**
-   * Burst the bucket may hold, in seconds of the rate: a tenth of a second keeps the stream
-   * smooth (JRaft's chunks are 128 KiB; at 32 MiB/s a tenth holds ~25 of them) without letting
-   * an idle node send a full second's worth at once.
+   * Burst the bucket may hold, in seconds of the rate: one second, JRaft's pause after a refused
+   * chunk, so a pause refills exactly what it withheld and the average holds at the rate.
    */
-  static final double BURST_SECONDS = 0.1;
+  static final double BURST_SECONDS = 1.0;
+  /** JRaft's snapshot chunk (RaftOptions.maxByteCountPerRpc, 128 KiB): the bucket holds at least one. */
+  static final long CHUNK_BYTES = 128 << 10;
 
   private final LongSupplier nanoClock;
   private volatile long bytesPerSec;
@@ -44,7 +50,7 @@ public final class MoveThrottle {
   }
 
   private static double burst(long rate) {
-    return Math.max(1, rate * BURST_SECONDS);
+    return Math.max(CHUNK_BYTES, rate * BURST_SECONDS);
   }
 
   /** Changes the rate (the cluster setting changed); takes effect with the next chunk. */
@@ -71,16 +77,18 @@ public final class MoveThrottle {
     perGroup.remove(group);
   }
 
-  /** Grants up to {@code bytes} now; 0 when the bucket is empty. Thread-safe. */
+  /** Grants up to a chunk (more if the bucket holds more) while it holds any tokens, else 0. Thread-safe. */
   public synchronized long acquire(long bytes) {
     long now = nanoClock.getAsLong();
     long rate = bytesPerSec;
     tokens = Math.min(burst(rate), tokens + (now - lastRefillNanos) / 1e9 * rate);
     lastRefillNanos = now;
-    long grant = (long) Math.min(bytes, Math.floor(tokens));
-    if (grant <= 0) {
+    if (tokens <= 0 || bytes <= 0) {
       return 0;
     }
+    // at most what the bucket holds or one chunk, whichever is more: JRaft asks for Integer.MAX_VALUE
+    // when it reads a snapshot's small meta file, which must not put the bucket into hours of debt
+    long grant = Math.min(bytes, Math.max((long) Math.ceil(tokens), CHUNK_BYTES));
     tokens -= grant;
     granted.addAndGet(grant);
     return grant;

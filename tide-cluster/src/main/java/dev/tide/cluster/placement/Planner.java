@@ -157,7 +157,7 @@ public final class Planner {
     return best;
   }
 
-  /** True when {@code to} may replace {@code from} among {@code ids}: not a replica yet, and not in another replica's zone. */
+  /** True when {@code to} may replace {@code from} among {@code ids}: not a replica yet, not in another replica's zone. */
   static boolean fits(ClusterState s, List<String> ids, String from, MemberInfo to) {
     if (ids.contains(to.id())) {
       return false;
