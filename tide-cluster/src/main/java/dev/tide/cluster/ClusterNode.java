@@ -220,6 +220,7 @@ public final class ClusterNode implements AutoCloseable {
       sync.every(config.balanceIntervalMs, balancer::round);
     }
     mover = new MoveExecutor(self, sync::state, this::partition, sync::propose, System::currentTimeMillis);
+    registerMoveMetrics();
     sync.every(MOVE_ROUND_MS, () -> {
       mover.round();
       planMoves();
@@ -387,6 +388,26 @@ public final class ClusterNode implements AutoCloseable {
         break;
       }
     }
+  }
+
+  /** Prometheus meters of replica moves and placement (docs/elasticity.md). */
+  private void registerMoveMetrics() {
+    if (server.metrics() == null) {
+      return;
+    }
+    var registry = server.metrics().registry();
+    io.micrometer.core.instrument.Gauge.builder("tide.cluster.moves.in.progress", this,
+            n -> n.closing ? 0 : n.state().moves().size())
+        .description("Replica moves the cluster map records as in progress").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("tide.cluster.move.received", moveThrottle,
+            MoveThrottle::grantedBytes)
+        .description("Snapshot bytes this node received for replica moves").baseUnit("bytes").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("tide.cluster.move.limit", moveThrottle, MoveThrottle::bytesPerSec)
+        .description("Snapshot bytes per second a node may receive for moves (setting move-bytes-per-sec)")
+        .baseUnit("bytes.per.second").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("tide.cluster.replicas", this,
+            n -> n.closing ? 0 : n.map().partitionsOn(n.self).size())
+        .description("Partition replicas the map places on this node").register(registry);
   }
 
   /** What this node knows of the moves of partitions it leads (phase, learner lag). */

@@ -69,6 +69,16 @@ class ReplicaMoveTest {
 
         // shrink: drain both new nodes, then remove them
         try (Jedis admin = ClusterClients.connect(cluster, 0)) {
+          assertThat(ClusterClients.text(ClusterClients.cmd(admin, "TIDE.REBALANCE", "STATUS"))).isEqualTo(List.of());
+          assertThat(ClusterClients.text(ClusterClients.cmd(admin, "TIDE.SETTING", "GET", "move-bytes-per-sec")))
+              .isEqualTo(List.of("move-bytes-per-sec", Long.toString(32L << 20)));
+          assertThatThrownBy(() -> ClusterClients.cmd(admin, "TIDE.SETTING", "SET", "moves-per-node", "0"))
+              .hasMessageContaining("must be between 1 and 16");
+          List<?> members = (List<?>) ClusterClients.text(ClusterClients.cmd(admin, "TIDE.NODE", "LIST"));
+          assertThat(members).hasSize(5);
+          String scrape = cluster.servers[n4].metrics().scrape();
+          assertThat(scrape).contains("tide_cluster_replicas ").contains("tide_cluster_moves_in_progress ")
+              .contains("tide_cluster_move_received_bytes_total");
           assertThat(ClusterClients.text(ClusterClients.cmd(admin, "TIDE.NODE", "DRAIN", "n5"))).isEqualTo("OK");
           assertThat(ClusterClients.text(ClusterClients.cmd(admin, "TIDE.NODE", "DRAIN", "n4"))).isEqualTo("OK");
           // a third drain would leave two nodes for three replicas: refused with the reason

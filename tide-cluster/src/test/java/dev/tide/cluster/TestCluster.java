@@ -109,6 +109,7 @@ final class TestCluster implements AutoCloseable {
     ServerConfig sc = new ServerConfig();
     sc.port = m.port();
     sc.bind = m.host();
+    sc.metricsPort = freePort(); // the Prometheus endpoint too, as a real node has it
     TideServer server = new TideServer(sc).start();
     try {
       nodes[i] = new ClusterNode(server, cc).start();

@@ -19,7 +19,16 @@ import java.util.concurrent.Future;
  * first node that answers, and asks all members in parallel; a member that does not answer
  * within the timeout is shown as down with the reason.
  */
-public record ClusterStatus(List<NodeView> nodes) {
+public record ClusterStatus(List<NodeView> nodes, List<MoveView> moves) {
+
+  public ClusterStatus(List<NodeView> nodes) {
+    this(nodes, List.of());
+  }
+
+  /** A replica move in progress ({@code TIDE.REBALANCE STATUS}); -1 means not known yet. */
+  public record MoveView(int partition, String from, String to, String phase, long bytesDone, long bytesPerSec,
+                         long etaMs) {
+  }
 
   /** One member: its status when it answered, else why not. */
   public record NodeView(String name, String address, String id, NodeStatus status, String error) {
@@ -101,7 +110,36 @@ public record ClusterStatus(List<NodeView> nodes) {
         }
       }
     }
-    return new ClusterStatus(views);
+    return new ClusterStatus(views, moves(seeds, answered, timeoutMs));
+  }
+
+  /** The moves in progress as the first seed that answered reports them (empty if it cannot say). */
+  private static List<MoveView> moves(List<Endpoint> seeds, Map<String, Object> answered, int timeoutMs) {
+    for (Endpoint seed : seeds) {
+      if (!(answered.get(seed.toString()) instanceof NodeStatus)) {
+        continue;
+      }
+      try (RespClient c = RespClient.connect(seed.host(), seed.port(), timeoutMs)) {
+        Object reply = c.call("TIDE.REBALANCE", "STATUS");
+        List<MoveView> out = new ArrayList<>();
+        if (reply instanceof List<?> rows) {
+          for (Object row : rows) {
+            if (row instanceof List<?> f && f.size() == 7) {
+              out.add(new MoveView(((Number) f.get(0)).intValue(), text(f.get(1)), text(f.get(2)), text(f.get(3)),
+                  ((Number) f.get(4)).longValue(), ((Number) f.get(5)).longValue(), ((Number) f.get(6)).longValue()));
+            }
+          }
+        }
+        return out;
+      } catch (IOException | RuntimeException e) {
+        return List.of();
+      }
+    }
+    return List.of();
+  }
+
+  private static String text(Object o) {
+    return o instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(o);
   }
 
   /** A node's status, or a short reason (String) why there is none. */

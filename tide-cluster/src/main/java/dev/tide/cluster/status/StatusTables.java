@@ -27,7 +27,36 @@ public final class StatusTables {
 
   /** Both tables and the summary. */
   public static String render(ClusterStatus s) {
-    return summary(s) + "\n\n" + nodesTable(s) + "\n" + partitionsTable(s);
+    String out = summary(s) + "\n\n" + nodesTable(s) + "\n" + partitionsTable(s);
+    return s.moves().isEmpty() ? out : out + "\n" + movesTable(s);
+  }
+
+  public static final List<String> MOVE_HEADERS = List.of("part", "from", "to", "phase", "progress", "moved", "rate",
+      "eta");
+  private static final boolean[] MOVE_NUMERIC = {true, false, false, false, false, true, true, true};
+  /** Width of a move's progress bar in characters. */
+  static final int BAR_WIDTH = 20;
+
+  /** Replica moves in progress: phase, snapshot bytes moved, rate, ETA, with a bar when the total is known. */
+  public static String movesTable(ClusterStatus s) {
+    List<List<String>> rows = new ArrayList<>();
+    for (ClusterStatus.MoveView m : s.moves()) {
+      rows.add(List.of(Integer.toString(m.partition()), m.from(), m.to(), m.phase(), bar(m),
+          m.bytesDone() < 0 ? "?" : bytes(m.bytesDone()), m.bytesPerSec() < 0 ? "?" : bytes(m.bytesPerSec()) + "/s",
+          m.etaMs() < 0 ? "?" : duration(m.etaMs())));
+    }
+    return "replica moves in progress: " + s.moves().size() + "\n" + table(MOVE_HEADERS, MOVE_NUMERIC, rows);
+  }
+
+  private static String bar(ClusterStatus.MoveView m) {
+    if (m.bytesDone() < 0 || m.bytesPerSec() <= 0 || m.etaMs() < 0) {
+      return "-";
+    }
+    double remaining = m.bytesPerSec() * (m.etaMs() / 1000.0);
+    double total = m.bytesDone() + remaining;
+    int filled = total <= 0 ? BAR_WIDTH : (int) Math.round(BAR_WIDTH * m.bytesDone() / total);
+    filled = Math.max(0, Math.min(BAR_WIDTH, filled));
+    return "[" + "#".repeat(filled) + ".".repeat(BAR_WIDTH - filled) + "]";
   }
 
   public static String nodesTable(ClusterStatus s) {
