@@ -367,6 +367,16 @@ public final class ClusterNode implements AutoCloseable {
     moveThrottle.resetGroup(Partition.groupId(p));
   }
 
+  /**
+   * How long the planner leaves a destination alone after a move to it was aborted (it did not
+   * answer for 30 s, so it is probably down): two abort periods, so a dead node costs one aborted
+   * move per minute instead of blocking moves back to back.
+   */
+  static final long AVOID_AFTER_ABORT_MS = 2 * dev.tide.cluster.placement.MoveExecutor.STALLED_MS;
+  /** Controller leader, map thread: the moves seen in progress last round, and destinations to avoid until a time. */
+  private java.util.Set<ClusterState.Move> movesSeen = java.util.Set.of();
+  private final java.util.Map<String, Long> avoidUntil = new java.util.HashMap<>();
+
   /** On the controller leader: starts the moves the planner asks for. Map thread. */
   private void planMoves() {
     if (closing || sync.controller() == null || !sync.controller().isLeader()) {
@@ -376,7 +386,15 @@ public final class ClusterNode implements AutoCloseable {
     if (s == null || !s.isRecorded()) {
       return;
     }
-    for (MapCommand.StartMove start : Planner.plan(s)) {
+    long now = System.currentTimeMillis();
+    for (ClusterState.Move gone : movesSeen) {
+      if (!s.moves().contains(gone) && !s.map().replicas(gone.partition()).contains(s.map().member(gone.to()))) {
+        avoidUntil.put(gone.to(), now + AVOID_AFTER_ABORT_MS); // it ended without the destination: aborted
+      }
+    }
+    movesSeen = java.util.Set.copyOf(s.moves());
+    avoidUntil.values().removeIf(until -> until <= now);
+    for (MapCommand.StartMove start : Planner.plan(s, avoidUntil.keySet())) {
       BusMessages.Reply r = sync.propose(start);
       if (r.outcome == BusMessages.Reply.OK) {
         MemberInfo from = s.info(start.from());

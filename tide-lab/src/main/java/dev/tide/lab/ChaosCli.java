@@ -62,8 +62,8 @@ public final class ChaosCli implements Runnable {
     double minutes = 1;
 
     @Option(names = "--faults", paramLabel = "LIST", description = "Faults to draw from: all (default), process, network, "
-        + "disk, or ids: kill-leader, kill-random, kill-controller, pause, restart, partition, isolate-leader, bridge, "
-        + "loss, delay, disk-full, disk-slow.")
+        + "disk, scale, or ids: kill-leader, kill-random, kill-controller, pause, restart, partition, isolate-leader, "
+        + "bridge, loss, delay, disk-full, disk-slow, drain (needs --nodes above --replicas).")
     String faults = "all";
 
     @Option(names = "--workloads", paramLabel = "LIST", split = ",",

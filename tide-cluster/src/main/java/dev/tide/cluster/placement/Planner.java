@@ -41,6 +41,14 @@ public final class Planner {
 
   /** The moves to start now (possibly none). */
   public static List<MapCommand.StartMove> plan(ClusterState s) {
+    return plan(s, java.util.Set.of());
+  }
+
+  /**
+   * The moves to start now, never to a member in {@code avoid} (destinations whose last move was
+   * aborted lately: probably down, so a new move to them would only wait for its own abort).
+   */
+  public static List<MapCommand.StartMove> plan(ClusterState s, java.util.Set<String> avoid) {
     ClusterMap map = s.map();
     int maxMoves = (int) s.setting(Settings.MOVES_PER_CLUSTER);
     int perNode = (int) s.setting(Settings.MOVES_PER_NODE);
@@ -69,7 +77,8 @@ public final class Planner {
       busy.merge(m.from(), 1, Integer::sum);
       busy.merge(m.to(), 1, Integer::sum);
     }
-    List<MemberInfo> targets = s.placeableMembers();
+    List<MemberInfo> placeable = s.placeableMembers();
+    List<MemberInfo> targets = placeable.stream().filter(m -> !avoid.contains(m.id())).toList();
     // 1. drains
     for (MemberInfo d : s.members()) {
       if (d.state() != MemberState.DRAINING) {

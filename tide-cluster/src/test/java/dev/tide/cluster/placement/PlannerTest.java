@@ -230,6 +230,13 @@ class PlannerTest {
   }
 
   @Test
+  void aDestinationWhoseMoveWasAbortedIsLeftAlone() {
+    ClusterState s = join(cluster(3, 8), "n4", 3, "");
+    assertThat(Planner.plan(s)).isNotEmpty().allMatch(m -> m.to().equals(id(s, "n4")));
+    assertThat(Planner.plan(s, Set.of(id(s, "n4")))).isEmpty();
+  }
+
+  @Test
   void movesAndSettingsSurviveTheStateEncoding() {
     ClusterState s = join(cluster(3, 4), "n4", 3, "");
     s = ok(s, new MapCommand.StartMove(1, id(s, "n2"), id(s, "n4")));

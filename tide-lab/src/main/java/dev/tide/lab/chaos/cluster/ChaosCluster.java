@@ -140,7 +140,7 @@ public final class ChaosCluster implements AutoCloseable {
     for (Node m : nodes) {
       bootstrap.add(m.host() + ":" + m.port() + "@" + m.busPort());
     }
-    List<String> a = new ArrayList<>(List.of("server", "--node-id", "n" + i, "--bind", n.host(), "--port",
+    List<String> a = new ArrayList<>(List.of("server", "--node-id", nodeName(i), "--bind", n.host(), "--port",
         Integer.toString(n.port()), "--bus-port", Integer.toString(n.busPort()), "--data-dir", n.dataDir().toString(),
         "--bootstrap", String.join(",", bootstrap), "--partitions", Integer.toString(config.partitions()),
         "--replicas", Integer.toString(config.replicas())));
@@ -388,6 +388,43 @@ public final class ChaosCluster implements AutoCloseable {
       return -1;
     }
     return indexById.getOrDefault(leader, -1);
+  }
+
+  /**
+   * Sends an admin command (e.g. {@code TIDE.NODE DRAIN n2}) to the running, unpaused nodes in
+   * turn until one answers without an error; returns null on success, else the last error.
+   */
+  public String admin(ClientIo io, String... argv) {
+    String last = "no node running";
+    try (Session s = new Session(io, guard, router(), TimeUnit.MILLISECONDS.toNanos(ADMIN_TIMEOUT_MS))) {
+      for (int i = 0; i < nodes.size(); i++) {
+        if (!isRunning(i) || paused[i]) {
+          continue;
+        }
+        Reply r = s.call(nodes.get(i).address(), Session.argv(argv));
+        if (r instanceof Reply.Err e) {
+          last = e.text();
+          if (!e.text().startsWith("TRYAGAIN")) {
+            return last; // a refusal: another node would refuse too
+          }
+        } else if (r instanceof Reply.Value) {
+          return null;
+        } else {
+          last = String.valueOf(r);
+        }
+      }
+    }
+    return last;
+  }
+
+  /** Replicas per partition the cluster was started with. */
+  public int replicas() {
+    return config.replicas();
+  }
+
+  /** The node name a chaos node runs with ({@code --node-id}). */
+  public static String nodeName(int i) {
+    return "n" + i;
   }
 
   /** The value after {@code key} in a RESP2-folded map (a flat array of keys and values). */

@@ -30,7 +30,13 @@ public enum FaultKind {
   /** One node's data filesystem full. */
   DISK_FULL("disk-full"),
   /** One node's disk writes throttled (every fsync slow). */
-  DISK_SLOW("disk-slow");
+  DISK_SLOW("disk-slow"),
+  /**
+   * A scale event: one node drained (TIDE.NODE DRAIN: its replicas move to the others, learner →
+   * catch-up → promotion), undrained to heal (the rebalancer moves replicas back). Needs more
+   * nodes than replicas per partition.
+   */
+  DRAIN("drain");
 
   private final String id;
 
@@ -69,6 +75,7 @@ public enum FaultKind {
         case "process" -> out.addAll(List.of(KILL_LEADER, KILL_RANDOM, KILL_CONTROLLER, PAUSE, RESTART));
         case "network" -> out.addAll(List.of(PARTITION, ISOLATE_LEADER, BRIDGE, LOSS, DELAY));
         case "disk" -> out.addAll(List.of(DISK_FULL, DISK_SLOW));
+        case "scale" -> out.add(DRAIN);
         case "" -> {
         }
         default -> out.add(parse(p));

@@ -66,6 +66,10 @@ public final class Nemesis {
     if (cluster.size() < 3) {
       unavailable.putIfAbsent(FaultKind.BRIDGE, "a bridge needs at least 3 nodes");
     }
+    if (cluster.size() <= cluster.replicas()) {
+      unavailable.put(FaultKind.DRAIN, "draining a node needs more nodes than replicas per partition (" + cluster.size()
+          + " nodes, " + cluster.replicas() + " replicas); run with --nodes " + (cluster.replicas() + 1));
+    }
     if (cluster.disks() == null) {
       String why = LoopDisks.unavailableReason();
       String text = why != null ? why : "data directories are not on loop filesystems; disk faults are skipped";
@@ -194,6 +198,24 @@ public final class Nemesis {
         cluster.disks().slow(n, pid);
         f = new Fault(kind, "node " + n + "'s disk slowed to " + LoopDisks.SLOW_WRITE_IOPS + " writes/s", now, -1);
         heal = () -> cluster.disks().unslow(n, pid);
+      }
+      case DRAIN -> {
+        int n = randomRunning();
+        if (n < 0) {
+          return null;
+        }
+        String name = ChaosCluster.nodeName(n);
+        String refused = cluster.admin(io, "TIDE.NODE", "DRAIN", name);
+        if (refused != null) {
+          return null; // e.g. another node is draining and this one would leave too few: nothing injected
+        }
+        f = new Fault(kind, "drain node " + n + " (its replicas move to the others)", now, -1);
+        heal = () -> {
+          String err = cluster.admin(io, "TIDE.NODE", "UNDRAIN", name);
+          if (err != null) {
+            throw new IllegalStateException("TIDE.NODE UNDRAIN " + name + ": " + err);
+          }
+        };
       }
       default -> throw new IllegalStateException(kind.id() + ": " + unavailable.get(kind));
     }
