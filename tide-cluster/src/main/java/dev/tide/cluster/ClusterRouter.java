@@ -148,8 +148,11 @@ final class ClusterRouter implements CommandExecutor.CommandRouter {
     int p = node.map().partitionOf(slot);
     Partition part = node.partition(p);
     boolean write = spec.has(CommandFlag.WRITE);
-    if (!write && conn.readonlyMode() && part != null && !name.equals("watch")) {
-      part.readLocal(conn, spec, argv); // READONLY: this replica's state, possibly a little stale
+    // READONLY: this replica's state, possibly a little stale; not a learner's (the destination of a
+    // move, still downloading: its state may be far behind), which redirects like a non-replica
+    if (!write && conn.readonlyMode() && part != null && !name.equals("watch")
+        && node.map().isReplica(p, node.self())) {
+      part.readLocal(conn, spec, argv);
       return;
     }
     if (part == null || !part.isLeader()) {
