@@ -104,6 +104,14 @@ class MoveCrashTest {
       await().atMost(Duration.ofSeconds(60)).until(() ->
           cluster.nodes[n4].partition(p) != null && cluster.nodes[n4].moveThrottle().groupBytes(group) > 0);
       log.info("move of partition {} from node {} to node {} is downloading; crashing the {}", p, source, n4, crash);
+      if (crash == Crash.DESTINATION) {
+        // a learner still downloading does not serve READONLY reads: it redirects to the leader
+        try (redis.clients.jedis.Jedis j = ClusterClients.connect(cluster, n4)) {
+          ClusterClients.cmd(j, "READONLY");
+          org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClusterClients.cmd(j, "GET", tag + "0"))
+              .hasMessageContaining("MOVED");
+        }
+      }
 
       List<Integer> stopped = new ArrayList<>();
       switch (crash) {
