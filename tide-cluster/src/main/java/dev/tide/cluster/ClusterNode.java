@@ -188,13 +188,15 @@ public final class ClusterNode implements AutoCloseable {
     sync.addListener(this::reconcile);
     sync.installFirst(first);
     if (first.isController(self.id())) {
+      // Only a bootstrap node starts the group from the map's voters; any other voter (one added
+      // later, or a restart) starts empty and learns the group from its leader or its own log.
       List<PeerId> voters = new ArrayList<>();
-      for (Member m : first.controllerMembers()) {
-        voters.add(peer(m));
+      if (bootstrap != null) {
+        for (Member m : first.controllerMembers()) {
+          voters.add(peer(m));
+        }
       }
-      NodeOptions ctl = template.copy();
-      ctl.setElectionTimeoutMs(Math.max(config.electionTimeoutMs, CONTROLLER_ELECTION_TIMEOUT_MS));
-      sync.startController(rpcServer, peer(self), voters, config.dataDir.resolve("controller"), ctl, bootstrap);
+      sync.startController(rpcServer, peer(self), voters, controllerDir(), controllerOptions(), bootstrap);
     }
     pubSub.start(rpcServer);
     moveProgress.start(rpcServer);
@@ -313,6 +315,7 @@ public final class ClusterNode implements AutoCloseable {
       stop.start();
       return;
     }
+    reconcileController(current);
     ClusterMap map = current.map();
     int count = Math.max(partitions.length, map.partitionCount());
     if (count != partitions.length) {
@@ -357,6 +360,42 @@ public final class ClusterNode implements AutoCloseable {
     }
   }
 
+  private Path controllerDir() {
+    return config.dataDir.resolve("controller");
+  }
+
+  private NodeOptions controllerOptions() {
+    NodeOptions ctl = template.copy();
+    ctl.setServiceFactory(template.getServiceFactory());
+    ctl.setElectionTimeoutMs(Math.max(config.electionTimeoutMs, CONTROLLER_ELECTION_TIMEOUT_MS));
+    return ctl;
+  }
+
+  /**
+   * Map listener part: runs a controller replica while the map lists this node as a voter (a new
+   * voter starts empty and is caught up by the leader), and stops and deletes it once the node is
+   * no longer one and the group's configuration has followed the map.
+   */
+  private void reconcileController(ClusterState current) {
+    if (!current.isRecorded() || closing) {
+      return;
+    }
+    boolean voter = current.isController(self.id());
+    var c = sync.controller();
+    try {
+      if (voter && c == null) {
+        log.info("this node is now a controller voter (epoch {}); starting its controller replica", current.epoch());
+        sync.startController(rpcServer, peer(self), List.of(), controllerDir(), controllerOptions(), null);
+      } else if (!voter && c != null && !current.controllerChangePending() && !c.isLeader()) {
+        log.info("this node is no longer a controller voter (epoch {}); stopping its controller replica",
+            current.epoch());
+        sync.stopController(controllerDir());
+      }
+    } catch (IOException | RuntimeException e) {
+      log.error("cannot {} the controller replica", voter ? "start" : "stop", e);
+    }
+  }
+
   private Path groupDir(int p) {
     return config.dataDir.resolve("partitions").resolve(Partition.groupId(p));
   }
@@ -393,6 +432,7 @@ public final class ClusterNode implements AutoCloseable {
       }
     }
     movesSeen = java.util.Set.copyOf(s.moves());
+    changeControllers(s);
     avoidUntil.values().removeIf(until -> until <= now);
     for (MapCommand.StartMove start : Planner.plan(s, avoidUntil.keySet())) {
       BusMessages.Reply r = sync.propose(start);
@@ -426,6 +466,122 @@ public final class ClusterNode implements AutoCloseable {
     io.micrometer.core.instrument.Gauge.builder("tide.cluster.replicas", this,
             n -> n.closing ? 0 : n.map().partitionsOn(n.self).size())
         .description("Partition replicas the map places on this node").register(registry);
+  }
+
+  /** A change of the controller group's configuration is in flight (JRaft allows one at a time). */
+  private final java.util.concurrent.atomic.AtomicBoolean controllerChangeBusy =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * On the controller leader: keeps the controller's voters on active members, as many as there
+   * are up to five and odd ({@link #targetControllers}), one replacement at a time. First the map
+   * names the new voters ({@link MapCommand.SetControllers}, a new voter then starts an empty
+   * replica), then the leader changes the group's Raft configuration to them (joint consensus; a
+   * leader that is leaving hands leadership over first), then {@link MapCommand.ControllersChanged}
+   * lets the former voter stop its replica.
+   */
+  private void changeControllers(ClusterState s) {
+    var c = sync.controller();
+    var ctl = c == null ? null : c.node();
+    if (ctl == null) {
+      return;
+    }
+    if (!s.controllerChangePending()) {
+      List<String> target = targetControllers(s);
+      if (!new java.util.HashSet<>(target).equals(new java.util.HashSet<>(s.controllers()))) {
+        BusMessages.Reply r = sync.propose(new MapCommand.SetControllers(target));
+        log.info("controller: voters {} -> {}: {}", names(s, s.controllers()), names(s, target),
+            r.outcome == BusMessages.Reply.OK ? "recorded" : r.message);
+      }
+      return;
+    }
+    java.util.Set<PeerId> want = new java.util.HashSet<>();
+    for (Member m : s.controllerMembers()) {
+      want.add(peer(m));
+    }
+    if (new java.util.HashSet<>(ctl.listPeers()).equals(want)) {
+      BusMessages.Reply r = sync.propose(new MapCommand.ControllersChanged());
+      if (r.outcome == BusMessages.Reply.OK) {
+        log.info("controller: the group's voters are now {}", names(s, s.controllers()));
+      }
+      return;
+    }
+    if (!want.contains(peer(self))) {
+      for (PeerId other : want) {
+        if (ctl.listPeers().contains(other) && LeaderBalancer.caughtUpPeer(ctl, other)) {
+          log.info("controller: this node leaves the controller voters; handing leadership to {}", other);
+          ctl.transferLeadershipTo(other);
+          return;
+        }
+      }
+      return;
+    }
+    if (!controllerChangeBusy.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      ctl.changePeers(new com.alipay.sofa.jraft.conf.Configuration(new ArrayList<>(want)), st -> {
+        controllerChangeBusy.set(false);
+        log.info("controller: changing the group's voters to {}: {}", want, st);
+      });
+    } catch (RuntimeException e) {
+      controllerChangeBusy.set(false);
+      throw e;
+    }
+  }
+
+  /**
+   * The controller voters the cluster should have: the current ones that are still active, then
+   * other active members in map order, up to min(5, active members) rounded down to an odd number
+   * (an even count tolerates no more failures than the odd one below it); at most one voter added
+   * and one removed per change.
+   */
+  static List<String> targetControllers(ClusterState s) {
+    List<String> active = new ArrayList<>();
+    for (MemberInfo m : s.members()) {
+      if (m.state() == MemberState.ACTIVE) {
+        active.add(m.id());
+      }
+    }
+    int size = Math.min(ClusterState.MAX_CONTROLLERS, active.size());
+    if (size % 2 == 0) {
+      size--;
+    }
+    if (size < 1) {
+      return s.controllers();
+    }
+    List<String> next = new ArrayList<>();
+    List<String> current = s.controllers();
+    String removed = null;
+    for (String id : current) {
+      if (active.contains(id) && next.size() < size) {
+        next.add(id);
+      } else if (removed == null) {
+        removed = id; // the first voter to go (inactive, or one too many)
+      } else {
+        next.add(id); // keep: only one removal per change
+      }
+    }
+    int added = 0;
+    for (String id : active) {
+      if (next.size() >= size || added >= 1) {
+        break;
+      }
+      if (!next.contains(id)) {
+        next.add(id);
+        added++;
+      }
+    }
+    return next.isEmpty() ? current : next;
+  }
+
+  private static List<String> names(ClusterState s, List<String> ids) {
+    List<String> out = new ArrayList<>();
+    for (String id : ids) {
+      MemberInfo m = s.info(id);
+      out.add(m == null || m.name().isEmpty() ? id : m.name());
+    }
+    return out;
   }
 
   /** What this node knows of the moves of partitions it leads (phase, learner lag). */

@@ -56,6 +56,8 @@ public final class ClusterState {
   private final List<Move> moves;
   /** Cluster-wide settings that differ from their defaults ({@link Settings}). */
   private final Map<String, Long> settings;
+  /** True from a {@link MapCommand.SetControllers} until the group's configuration matches it. */
+  private final boolean controllerChangePending;
 
   /**
    * A replica of {@code partition} moving from member {@code from} to member {@code to}: the
@@ -72,6 +74,11 @@ public final class ClusterState {
 
   public ClusterState(String clusterId, ClusterMap map, List<MemberInfo> members, List<String> controllers,
                       List<Move> moves, Map<String, Long> settings) {
+    this(clusterId, map, members, controllers, moves, settings, false);
+  }
+
+  public ClusterState(String clusterId, ClusterMap map, List<MemberInfo> members, List<String> controllers,
+                      List<Move> moves, Map<String, Long> settings, boolean controllerChangePending) {
     if (members.size() != map.members().size()) {
       throw new IllegalArgumentException("member info must cover every member of the map");
     }
@@ -100,6 +107,12 @@ public final class ClusterState {
     this.controllers = List.copyOf(controllers);
     this.moves = moves.stream().sorted(java.util.Comparator.comparingInt(Move::partition)).toList();
     this.settings = java.util.Collections.unmodifiableMap(new TreeMap<>(settings));
+    this.controllerChangePending = controllerChangePending;
+  }
+
+  /** True while the controller group's Raft configuration may still differ from {@link #controllers()}. */
+  public boolean controllerChangePending() {
+    return controllerChangePending;
   }
 
   /**
@@ -121,7 +134,7 @@ public final class ClusterState {
 
   /** The state the controller records for a bootstrap state: same map, epoch 1, with the cluster's id. */
   public ClusterState recorded(String id) {
-    return new ClusterState(id, map.withEpoch(1), members, controllers, moves, settings);
+    return new ClusterState(id, map.withEpoch(1), members, controllers, moves, settings, controllerChangePending);
   }
 
   /** Replica moves in progress, ordered by partition. */
@@ -269,7 +282,7 @@ public final class ClusterState {
   private Result changed(ClusterMap nextMap, List<MemberInfo> nextMembers, List<Move> nextMoves,
                          Map<String, Long> nextSettings) {
     return new Result(new ClusterState(clusterId, nextMap.withEpoch(epoch() + 1), nextMembers, controllers, nextMoves,
-        nextSettings), null, true);
+        nextSettings, controllerChangePending), null, true);
   }
 
   /**
@@ -288,6 +301,11 @@ public final class ClusterState {
       case MapCommand.FinishMove finish -> finishMove(finish);
       case MapCommand.AbortMove abort -> abortMove(abort);
       case MapCommand.SetSetting set -> setSetting(set);
+      case MapCommand.SetControllers set -> setControllers(set);
+      case MapCommand.ControllersChanged changed -> controllerChangePending
+          ? new Result(new ClusterState(clusterId, map.withEpoch(epoch() + 1), members, controllers, moves, settings,
+              false), null, true)
+          : unchanged();
     };
   }
 
@@ -509,6 +527,42 @@ public final class ClusterState {
     return changed(map, members, rest, settings);
   }
 
+  private Result setControllers(MapCommand.SetControllers set) {
+    List<String> ids = set.memberIds();
+    if (ids.isEmpty() || ids.size() > MAX_CONTROLLERS) {
+      return refuse("the controller needs 1.." + MAX_CONTROLLERS + " voters, got " + ids.size());
+    }
+    Set<String> seen = new HashSet<>();
+    for (String id : ids) {
+      MemberInfo m = info(id);
+      if (m == null || m.state() == MemberState.LEFT) {
+        return refuse("no live member with id " + id + " to be a controller voter");
+      }
+      if (!seen.add(id)) {
+        return refuse("member " + m.describe() + " is listed twice as a controller voter");
+      }
+    }
+    if (controllerChangePending) {
+      return refuse("a change of the controller voters is still in progress");
+    }
+    Set<String> current = new HashSet<>(controllers);
+    int added = 0;
+    for (String id : ids) {
+      if (!current.contains(id)) {
+        added++;
+      }
+    }
+    int removed = current.size() - (ids.size() - added);
+    if (added > 1 || removed > 1) {
+      return refuse("the controller voters change by at most one added and one removed at a time");
+    }
+    if (current.equals(seen)) {
+      return unchanged();
+    }
+    return new Result(new ClusterState(clusterId, map.withEpoch(epoch() + 1), members, ids, moves, settings, true),
+        null, true);
+  }
+
   private Result setSetting(MapCommand.SetSetting set) {
     Settings.Setting setting = Settings.byName(set.name());
     if (setting == null) {
@@ -585,6 +639,7 @@ public final class ClusterState {
         out.writeUTF(e.getKey());
         out.writeLong(e.getValue());
       }
+      out.writeBoolean(controllerChangePending);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // in-memory stream
     }
@@ -647,6 +702,7 @@ public final class ClusterState {
       check(next == Slots.COUNT, "slot runs end at " + next + ", not " + Slots.COUNT);
       List<Move> moves = new ArrayList<>();
       Map<String, Long> settings = new TreeMap<>();
+      boolean controllerChangePending = false;
       if (version >= 2) {
         int moveCount = in.readInt();
         check(moveCount >= 0 && moveCount <= partitions, "move count " + moveCount);
@@ -658,11 +714,12 @@ public final class ClusterState {
         for (int i = 0; i < settingCount; i++) {
           settings.put(in.readUTF(), in.readLong());
         }
+        controllerChangePending = in.readBoolean();
       }
       check(in.available() == 0, "trailing bytes");
       try {
         return new ClusterState(clusterId, new ClusterMap(epoch, list, slots, replicas), infos, controllers, moves,
-            settings);
+            settings, controllerChangePending);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("cluster state is damaged: " + e.getMessage());
       }

@@ -47,6 +47,11 @@ public final class Controller {
     node = service.start(false);
   }
 
+  /** The controller group's Raft node here (for configuration changes by the leader), or null before start. */
+  public Node node() {
+    return node;
+  }
+
   public ControllerFsm fsm() {
     return fsm;
   }

@@ -60,6 +60,21 @@ public sealed interface MapCommand {
   record SetSetting(String name, long value) implements MapCommand {
   }
 
+  /**
+   * Sets the controller group's voters to {@code memberIds} (the target: nodes listed start a
+   * controller replica; the controller leader then changes the group's Raft configuration to it)
+   * and marks the change pending until {@link ControllersChanged}.
+   */
+  record SetControllers(List<String> memberIds) implements MapCommand {
+    public SetControllers {
+      memberIds = List.copyOf(memberIds);
+    }
+  }
+
+  /** The controller group's Raft configuration now equals the map's voters: replicas of former voters may stop. */
+  record ControllersChanged() implements MapCommand {
+  }
+
   byte INIT = 1;
   byte ADD_MEMBER = 2;
   byte UPDATE_MEMBER = 3;
@@ -69,6 +84,8 @@ public sealed interface MapCommand {
   byte FINISH_MOVE = 7;
   byte ABORT_MOVE = 8;
   byte SET_SETTING = 9;
+  byte SET_CONTROLLERS = 10;
+  byte CONTROLLERS_CHANGED = 11;
 
   default byte[] encode() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
@@ -118,6 +135,14 @@ public sealed interface MapCommand {
           out.writeUTF(set.name());
           out.writeLong(set.value());
         }
+        case SetControllers set -> {
+          out.writeByte(SET_CONTROLLERS);
+          out.writeInt(set.memberIds().size());
+          for (String id : set.memberIds()) {
+            out.writeUTF(id);
+          }
+        }
+        case ControllersChanged changed -> out.writeByte(CONTROLLERS_CHANGED);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e); // in-memory stream
@@ -167,6 +192,18 @@ public sealed interface MapCommand {
         case FINISH_MOVE -> new FinishMove(in.readInt(), in.readUTF(), in.readUTF());
         case ABORT_MOVE -> new AbortMove(in.readInt(), in.readUTF(), in.readUTF());
         case SET_SETTING -> new SetSetting(in.readUTF(), in.readLong());
+        case SET_CONTROLLERS -> {
+          int count = in.readInt();
+          if (count < 1 || count > ClusterState.MAX_CONTROLLERS) {
+            throw new IllegalArgumentException("map command: bad controller count " + count);
+          }
+          List<String> ids = new ArrayList<>(count);
+          for (int i = 0; i < count; i++) {
+            ids.add(in.readUTF());
+          }
+          yield new SetControllers(ids);
+        }
+        case CONTROLLERS_CHANGED -> new ControllersChanged();
         default -> throw new IllegalArgumentException("unknown map command kind " + kind);
       };
       if (in.available() != 0) {

@@ -159,7 +159,9 @@ public final class MapSync implements AutoCloseable {
 
   private String leaderBusAddress() {
     Controller c = controller;
-    if (c != null) {
+    ClusterState s = state;
+    // a replica the map no longer lists as a voter may be cut off: its idea of the leader may be stale
+    if (c != null && (s == null || s.isController(settings.self().id()))) {
       PeerId leader = c.leaderId();
       return leader == null ? null : leader.getIp() + ":" + leader.getPort();
     }
@@ -228,6 +230,33 @@ public final class MapSync implements AutoCloseable {
     Controller c = new Controller(fsm);
     c.start(rpcServer, self, voters, dir, template);
     this.controller = c;
+  }
+
+  /**
+   * Stops this node's controller replica (it is no longer a voter) and deletes its files under
+   * {@code dir}; the node keeps following the map from the remaining voters.
+   */
+  public void stopController(Path dir) throws IOException {
+    Controller c = controller;
+    if (c == null) {
+      return;
+    }
+    controller = null;
+    leaderHint = null;
+    c.shutdown();
+    try {
+      c.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (Files.exists(dir)) {
+      try (var walk = Files.walk(dir)) {
+        for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(path);
+        }
+      }
+    }
   }
 
   /** FSM thread: a new recorded state; install it on the map thread and, as leader, tell the members. */
@@ -308,7 +337,11 @@ public final class MapSync implements AutoCloseable {
     ClusterState mine = c == null ? null : c.state();
     if (mine != null) {
       install(mine);
-    } else {
+    }
+    // A follower replica of the controller may have been removed from the group (the voters
+    // changed) and then hears nothing more, so it also asks the voters like any node; the leader
+    // has the newest state itself.
+    if (mine == null || !c.isLeader()) {
       ClusterState current = state;
       Endpoint target = nextTarget(current);
       if (target != null) {
