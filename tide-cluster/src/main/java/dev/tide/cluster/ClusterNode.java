@@ -198,6 +198,8 @@ public final class ClusterNode implements AutoCloseable {
       }
       sync.startController(rpcServer, peer(self), voters, controllerDir(), controllerOptions(), bootstrap);
     }
+    controllerManaged = true;
+    sync.runOnMapThread(() -> reconcileController(sync.state())); // a map installed meanwhile
     pubSub.start(rpcServer);
     moveProgress.start(rpcServer);
     ClusterCommands.register(server.table(), this);
@@ -377,8 +379,8 @@ public final class ClusterNode implements AutoCloseable {
    * no longer one and the group's configuration has followed the map.
    */
   private void reconcileController(ClusterState current) {
-    if (!current.isRecorded() || closing) {
-      return;
+    if (!current.isRecorded() || closing || !controllerManaged) {
+      return; // before doStart has started (or not) the replica the first map asks for
     }
     boolean voter = current.isController(self.id());
     var c = sync.controller();
@@ -467,6 +469,9 @@ public final class ClusterNode implements AutoCloseable {
             n -> n.closing ? 0 : n.map().partitionsOn(n.self).size())
         .description("Partition replicas the map places on this node").register(registry);
   }
+
+  /** Set once start-up has dealt with the controller replica; map changes manage it from then on. */
+  private volatile boolean controllerManaged;
 
   /** A change of the controller group's configuration is in flight (JRaft allows one at a time). */
   private final java.util.concurrent.atomic.AtomicBoolean controllerChangeBusy =

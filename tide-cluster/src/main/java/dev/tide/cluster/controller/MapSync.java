@@ -134,6 +134,17 @@ public final class MapSync implements AutoCloseable {
     listeners.add(listener);
   }
 
+  /** Runs {@code task} once on the map thread (where map listeners run). */
+  public void runOnMapThread(Runnable task) {
+    mapThread.execute(() -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        log.error("cluster task failed", e);
+      }
+    });
+  }
+
   /** Runs {@code task} on the map thread every {@code periodMs} (after the same delay first). */
   public void every(long periodMs, Runnable task) {
     mapThread.scheduleWithFixedDelay(() -> {
