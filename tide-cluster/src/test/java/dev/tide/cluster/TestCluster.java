@@ -20,6 +20,11 @@ import java.util.function.Consumer;
 final class TestCluster implements AutoCloseable {
 
   final List<Member> members = new ArrayList<>();
+  /**
+   * Metrics port of each member, chosen once with its other ports: a port chosen at each start
+   * could be a stopped node's client or bus port (free while it is down), which then cannot start.
+   */
+  final List<Integer> metricsPorts = new ArrayList<>();
   TideServer[] servers;
   ClusterNode[] nodes;
   private final int bootstrapSize;
@@ -35,6 +40,7 @@ final class TestCluster implements AutoCloseable {
     this.tune = tune;
     for (int i = 0; i < size; i++) {
       members.add(Member.of("127.0.0.1", freePort(), freePort()));
+      metricsPorts.add(freePort());
     }
     servers = new TideServer[size];
     nodes = new ClusterNode[size];
@@ -109,7 +115,7 @@ final class TestCluster implements AutoCloseable {
     ServerConfig sc = new ServerConfig();
     sc.port = m.port();
     sc.bind = m.host();
-    sc.metricsPort = freePort(); // the Prometheus endpoint too, as a real node has it
+    sc.metricsPort = metricsPorts.get(i); // the Prometheus endpoint too, as a real node has it
     TideServer server = new TideServer(sc).start();
     try {
       nodes[i] = new ClusterNode(server, cc).start();
@@ -123,6 +129,7 @@ final class TestCluster implements AutoCloseable {
   /** Allocates addresses for one more node (index returned) without starting it. */
   int addMember() throws IOException {
     members.add(Member.of("127.0.0.1", freePort(), freePort()));
+    metricsPorts.add(freePort());
     servers = java.util.Arrays.copyOf(servers, members.size());
     nodes = java.util.Arrays.copyOf(nodes, members.size());
     return members.size() - 1;
